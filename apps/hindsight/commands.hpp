@@ -1,0 +1,13 @@
+#pragma once
+// The subcommands of the hindsight CLI; each takes its arguments (without the subcommand name)
+// and returns the process exit code. Errors are thrown as hindsight::Error.
+#include <string>
+#include <vector>
+
+namespace hindsight::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_env(const Args& args);    // hindsight env NAME [--reset] [--seed S] [--json] | --scripted | --list
+
+}  // namespace hindsight::cli

@@ -1,0 +1,47 @@
+// hindsight: train, evaluate, record and plot hierarchical goal-conditioned agents.
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "commands.hpp"
+#include "hindsight/core/error.hpp"
+
+namespace {
+
+void usage(std::FILE* out) {
+  std::fputs(
+      "usage: hindsight <command> [args]\n"
+      "  env    NAME [--reset] [--seed S] [--json]   spaces and the first observation\n"
+      "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"
+      "  env    --list                             registered env names\n",
+      out);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hindsight::cli;
+  const std::map<std::string, std::function<int(const Args&)>> commands = {
+      {"env", cmd_env},
+  };
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const auto it = commands.find(argv[1]);
+  if (it == commands.end()) {
+    std::fprintf(stderr, "hindsight: unknown command '%s' (try: hindsight --help)\n", argv[1]);
+    return 2;
+  }
+  try {
+    return it->second(Args(argv + 2, argv + argc));
+  } catch (const hindsight::Error& e) {
+    std::fprintf(stderr, "hindsight: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hindsight: internal error: %s\n", e.what());
+    return 3;
+  }
+}

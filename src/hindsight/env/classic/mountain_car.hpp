@@ -1,0 +1,49 @@
+#pragma once
+// MountainCarContinuous with the standard dynamics, goal-conditioned as in the HAC examples:
+// achieved goal = (position, velocity), desired goal = (0.48, 0.04) within thresholds (0.01, 0.02).
+#include "hindsight/core/rng.hpp"
+#include "hindsight/env/goal_env.hpp"
+
+namespace hindsight::classic {
+
+struct MountainCarConfig {
+  double goal_position = 0.48;        // desired position
+  double goal_velocity = 0.04;        // desired velocity
+  double position_threshold = 0.01;   // success when |position - goal| <= this
+  double velocity_threshold = 0.02;   // and |velocity - goal| <= this
+  int max_episode_steps = 200;        // control steps per episode
+};
+
+class MountainCarContinuous final : public GoalEnv {
+ public:
+  // The task with the given goal and thresholds.
+  explicit MountainCarContinuous(MountainCarConfig cfg = {});
+
+  std::string name() const override { return "MountainCarContinuous"; }
+  const Box& action_space() const override { return action_space_; }
+  const Box& observation_space() const override { return obs_space_; }
+  const Box& goal_space() const override { return obs_space_; }
+  int max_episode_steps() const override { return cfg_.max_episode_steps; }
+  double control_dt() const override { return 1.0; }
+  GoalObs reset(std::optional<std::uint64_t> seed = std::nullopt) override;
+  StepResult step(std::span<const double> action) override;
+  void compute_reward(std::span<const double> achieved, std::span<const double> desired,
+                      std::span<double> out) const override;
+  bool is_success(std::span<const double> achieved, std::span<const double> desired) const override;
+  SubgoalSpec default_subgoal_spec() const override;
+
+  // Sets the state directly (tests).
+  void set_state(double position, double velocity);
+
+  static constexpr double kMinPosition = -1.2, kMaxPosition = 0.6, kMaxSpeed = 0.07, kPower = 0.0015;
+
+ private:
+  GoalObs observe() const;
+  MountainCarConfig cfg_;
+  Box action_space_, obs_space_;
+  Rng rng_;
+  double position_ = -0.5, velocity_ = 0.0;
+  int steps_ = 0;
+};
+
+}  // namespace hindsight::classic

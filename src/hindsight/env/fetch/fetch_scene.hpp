@@ -1,0 +1,21 @@
+#pragma once
+// The MJCF scene of the Fetch-equivalent tasks: a table, a two-finger gripper driven through a mocap
+// weld (position only, fixed orientation) and, optionally, a 0.05 m block with a free joint.
+#include <string>
+
+namespace hindsight::fetch {
+
+// World-frame facts of the scene (Gymnasium-Robotics Fetch layout).
+inline constexpr double kTableTopZ = 0.4;           // table surface height (m)
+inline constexpr double kTableCenterX = 1.3;        // table centre x (m)
+inline constexpr double kTableCenterY = 0.75;       // table centre y (m)
+inline constexpr double kBlockHalf = 0.025;         // half the block's edge (m)
+inline constexpr double kGripStartX = 1.342;        // gripper rest position after reset (m)
+inline constexpr double kGripStartY = 0.749;
+inline constexpr double kGripStartZ = 0.535;
+inline constexpr double kFingerMax = 0.05;          // finger joint range [0, kFingerMax] (m)
+
+// MJCF text of the scene; with_block adds the block "object0".
+std::string fetch_scene_xml(bool with_block);
+
+}  // namespace hindsight::fetch

@@ -1,0 +1,46 @@
+#include "hindsight/env/registry.hpp"
+
+#include <functional>
+#include <map>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/env/classic/mountain_car.hpp"
+#include "hindsight/env/classic/pendulum.hpp"
+#include "hindsight/env/fetch/fetch_env.hpp"
+
+namespace hindsight {
+namespace {
+
+using Factory = std::function<std::unique_ptr<GoalEnv>()>;
+
+const std::map<std::string, Factory>& factories() {
+  static const std::map<std::string, Factory> f = {
+      {"FetchReach", [] { return std::make_unique<fetch::FetchEnv>(fetch::reach_config()); }},
+      {"FetchPush", [] { return std::make_unique<fetch::FetchEnv>(fetch::push_config()); }},
+      {"FetchPickAndPlace", [] { return std::make_unique<fetch::FetchEnv>(fetch::pick_and_place_config()); }},
+      {"MountainCarContinuous", [] { return std::make_unique<classic::MountainCarContinuous>(); }},
+      {"Pendulum", [] { return std::make_unique<classic::Pendulum>(); }},
+  };
+  return f;
+}
+
+}  // namespace
+
+std::vector<std::string> env_names() {
+  std::vector<std::string> names;
+  for (const auto& [n, f] : factories()) names.push_back(n);
+  return names;
+}
+
+std::unique_ptr<GoalEnv> make_env(const std::string& name) {
+  const auto& f = factories();
+  const auto it = f.find(name);
+  if (it == f.end()) {
+    std::string valid;
+    for (const auto& n : env_names()) valid += (valid.empty() ? "" : ", ") + n;
+    throw Error("unknown env '" + name + "'; valid names: " + valid);
+  }
+  return it->second();
+}
+
+}  // namespace hindsight

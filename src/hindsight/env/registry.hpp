@@ -1,0 +1,16 @@
+#pragma once
+// Makes environments by name.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hindsight/env/goal_env.hpp"
+
+namespace hindsight {
+
+// Every registered env name, sorted.
+std::vector<std::string> env_names();
+// A new env of that name; throws Error listing the valid names when the name is unknown.
+std::unique_ptr<GoalEnv> make_env(const std::string& name);
+
+}  // namespace hindsight
