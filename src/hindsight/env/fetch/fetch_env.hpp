@@ -32,8 +32,8 @@ FetchTaskConfig pick_and_place_config();
 
 // Workspace the mocap target is kept inside (the reach of the arm the gripper stands for).
 struct Workspace {
-  std::array<double, 3> low{1.05, 0.40, 0.415};
-  std::array<double, 3> high{1.55, 1.10, 0.90};
+  std::array<double, 3> low{1.0, 0.35, 0.415};
+  std::array<double, 3> high{1.6, 1.15, 0.90};
 };
 
 class FetchEnv final : public GoalEnv {

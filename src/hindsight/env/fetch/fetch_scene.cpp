@@ -24,32 +24,32 @@ std::string fetch_scene_xml(bool with_block) {
     <material name="block_mat" rgba="0.85 0.6 0.15 1"/>
   </asset>
   <default>
-    <geom condim="3" friction="1 0.005 0.0001" solref="0.02 1" solimp="0.9 0.95 0.001" margin="0.001"/>
+    <geom condim="3" friction="1 0.005 0.0001" solref="0.02 1" solimp="0.9 0.95 0.001" margin="0"/>
   </default>
   <worldbody>
     <light name="sun" pos="1.3 0.75 2.5" dir="0 0 -1" directional="true" castshadow="true" diffuse="0.5 0.5 0.5"/>
     <geom name="floor" type="plane" size="3 3 0.1" material="floor_mat"/>
     <camera name="front" pos="2.45 0.75 1.05" xyaxes="0 1 0 -0.42 0 0.91" fovy="45"/>
     <body name="table" pos="1.3 0.75 0.2">
-      <geom name="table_top" type="box" size="0.25 0.35 0.2" material="table_mat" mass="2000"/>
+      <geom name="table_top" type="box" size="0.25 0.35 0.2" material="table_mat" mass="2000" friction="0.5 0.005 0.0001"/>
     </body>
     <body name="mocap" mocap="true" pos="1.342 0.749 0.535"/>
     <body name="gripper" pos="1.342 0.749 0.535">
-      <joint name="grip_x" type="slide" axis="1 0 0" damping="20" armature="0.5"/>
-      <joint name="grip_y" type="slide" axis="0 1 0" damping="20" armature="0.5"/>
-      <joint name="grip_z" type="slide" axis="0 0 1" damping="20" armature="0.5"/>
+      <joint name="grip_x" type="slide" axis="1 0 0" damping="4" armature="0.2"/>
+      <joint name="grip_y" type="slide" axis="0 1 0" damping="4" armature="0.2"/>
+      <joint name="grip_z" type="slide" axis="0 0 1" damping="4" armature="0.2"/>
       <site name="grip" pos="0 0 0" size="0.008" rgba="1 1 1 0"/>
       <geom name="palm" type="box" pos="0 0 0.06" size="0.03 0.065 0.015" material="gripper_mat" mass="0.8"/>
       <geom name="wrist" type="cylinder" pos="0 0 0.11" size="0.025 0.035" material="gripper_mat" mass="0.2"/>
       <body name="finger_l" pos="0 0 0">
         <joint name="finger_l" type="slide" axis="0 1 0" range="0 0.05" limited="true" armature="100" damping="1000"/>
         <geom name="finger_l" type="box" pos="0 0.006 0.01" size="0.012 0.006 0.035" material="finger_mat"
-              mass="0.1" condim="4" friction="1 0.05 0.01"/>
+              mass="0.1" condim="4" friction="0.7 0.005 0.0001"/>
       </body>
       <body name="finger_r" pos="0 0 0">
         <joint name="finger_r" type="slide" axis="0 -1 0" range="0 0.05" limited="true" armature="100" damping="1000"/>
         <geom name="finger_r" type="box" pos="0 -0.006 0.01" size="0.012 0.006 0.035" material="finger_mat"
-              mass="0.1" condim="4" friction="1 0.05 0.01"/>
+              mass="0.1" condim="4" friction="0.7 0.005 0.0001"/>
       </body>
     </body>
 )";
@@ -57,7 +57,7 @@ std::string fetch_scene_xml(bool with_block) {
     x << R"(    <body name="object0" pos="1.25 0.53 0.425">
       <freejoint name="object0"/>
       <geom name="object0" type="box" size="0.025 0.025 0.025" material="block_mat" mass="2" condim="4"
-            friction="1 0.05 0.01"/>
+            friction="0.5 0.005 0.0001"/>
       <site name="object0" pos="0 0 0" size="0.005" rgba="1 0 0 0"/>
     </body>
 )";
@@ -69,7 +69,7 @@ std::string fetch_scene_xml(bool with_block) {
     <exclude body1="gripper" body2="finger_r"/>
   </contact>
   <equality>
-    <weld name="mocap_weld" body1="mocap" body2="gripper" solref="0.02 1"/>
+    <weld name="mocap_weld" body1="mocap" body2="gripper" solref="0.01 1"/>
   </equality>
   <actuator>
     <position name="finger_l" joint="finger_l" kp="30000" ctrllimited="true" ctrlrange="0 0.2"/>

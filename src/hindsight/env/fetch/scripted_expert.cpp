@@ -9,7 +9,7 @@
 namespace hindsight::fetch {
 namespace {
 
-constexpr double kGain = 10.0;  // proportional gain: action per metre of error (0.1 m saturates)
+constexpr double kGain = 20.0;  // proportional gain: action per metre of error (0.05 m saturates)
 
 // Proportional move of the gripper toward target, saturated to [-1, 1].
 void move_toward(const double* grip, const double* target, std::vector<double>& a) {
@@ -91,35 +91,42 @@ class PushExpert final : public ScriptedExpert {
     std::vector<double> a(4, 0.0);
     double ux = goal[0] - obj[0], uy = goal[1] - obj[1];
     const double dist = norm2(ux, uy);
-    if (dist < 1e-6) return a;
+    if (dist < kDone) return a;  // close enough: hold still rather than overshoot
     ux /= dist;
     uy /= dist;
-    // Contact point behind the block on the line from goal through block.
-    const double standoff = kBlockHalf + 0.022;
-    const double behind[2] = {obj[0] - standoff * ux, obj[1] - standoff * uy};
+    // Gripper relative to the block, in the push frame (along the push direction, and across it).
     const double rx = grip[0] - obj[0], ry = grip[1] - obj[1];
-    const double along = rx * ux + ry * uy;          // < 0 when the gripper is behind the block
-    const double lateral = std::abs(-rx * uy + ry * ux);
+    const double along = rx * ux + ry * uy;
+    const double across = -rx * uy + ry * ux;
     const double push_z = obj[2] + 0.005;
-    const bool aligned = along < -0.02 && lateral < 0.012;
-    if (aligned && grip[2] < obj[2] + 0.03) {
-      // Push: drive through the block toward the goal, correcting the lateral offset.
-      const double push = std::min(1.0, kGain * (dist + 0.01));
-      const double lat_x = behind[0] + (dist > 0 ? 0 : 0) - grip[0], lat_y = behind[1] - grip[1];
-      const double corr = -rx * uy + ry * ux;  // signed lateral offset
-      a[0] = std::clamp(push * ux - kGain * corr * (-uy) + 0.0 * lat_x, -1.0, 1.0);
-      a[1] = std::clamp(push * uy - kGain * corr * ux + 0.0 * lat_y, -1.0, 1.0);
+    const double behind[3] = {obj[0] - kStandoff * ux, obj[1] - kStandoff * uy, push_z};
+    const bool in_place = along < -(kStandoff - 0.015) && std::abs(across) < 0.012;
+    if (in_place && grip[2] < obj[2] + 0.02) {
+      // Push through the block toward the goal while steering back onto the push line.
+      const double speed = std::min(kPushSpeed, kGain * dist);
+      a[0] = std::clamp(speed * ux + kGain * across * uy, -1.0, 1.0);
+      a[1] = std::clamp(speed * uy - kGain * across * ux, -1.0, 1.0);
       a[2] = std::clamp(kGain * (push_z - grip[2]), -1.0, 1.0);
+    } else if (norm2(grip[0] - behind[0], grip[1] - behind[1]) < 0.01) {
+      move_toward(grip, behind, a);  // right behind the block: descend to pushing height
     } else {
-      // Go behind the block: above it while far, then down to pushing height.
-      const bool near_behind = norm2(grip[0] - behind[0], grip[1] - behind[1]) < 0.012;
-      const double safe_z = obj[2] + 0.06;
-      double target[3] = {behind[0], behind[1], near_behind ? push_z : safe_z};
-      if (!near_behind && grip[2] < obj[2] + 0.04) target[0] = grip[0], target[1] = grip[1];  // lift first
-      move_toward(grip, target, a);
+      // Travel above the block (lifting first if low) to the point behind it.
+      const double high[3] = {behind[0], behind[1], obj[2] + kClearance};
+      if (grip[2] < obj[2] + kClearance - 0.02) {
+        const double up[3] = {grip[0], grip[1], high[2]};
+        move_toward(grip, up, a);
+      } else {
+        move_toward(grip, high, a);
+      }
     }
     return a;
   }
+
+ private:
+  static constexpr double kStandoff = kBlockHalf + 0.025;  // block centre to gripper centre when pushing
+  static constexpr double kClearance = 0.08;               // travel height above the block centre
+  static constexpr double kDone = 0.02;                    // goal distance at which pushing stops
+  static constexpr double kPushSpeed = 0.25;                // slower pushes keep the block from sliding away
 };
 
 }  // namespace

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, configures and builds hindsight (Release) into ${BUILD_DIR:-build}.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh"
+build="${BUILD_DIR:-$root/build}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${HINDSIGHT_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j "$(nproc)"
