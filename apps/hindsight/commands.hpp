@@ -9,5 +9,7 @@ namespace hindsight::cli {
 using Args = std::vector<std::string>;
 
 int cmd_env(const Args& args);    // hindsight env NAME [--reset] [--seed S] [--json] | --scripted | --list
+int cmd_train(const Args& args);  // hindsight train [--config FILE] [flags] [key=value ...] | --resume RUN_DIR
+int cmd_eval(const Args& args);   // hindsight eval RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]
 
 }  // namespace hindsight::cli

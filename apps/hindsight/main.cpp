@@ -13,6 +13,9 @@ namespace {
 void usage(std::FILE* out) {
   std::fputs(
       "usage: hindsight <command> [args]\n"
+      "  train  [--config FILE] [--env NAME] [--levels K] [--epochs N] [--seed S] [--out DIR] [key=value ...]\n"
+      "  train  --resume RUN_DIR [epochs=N]          continue a run from its newest checkpoint\n"
+      "  eval   RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]\n"
       "  env    NAME [--reset] [--seed S] [--json]   spaces and the first observation\n"
       "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"
       "  env    --list                             registered env names\n",
@@ -25,6 +28,8 @@ int main(int argc, char** argv) {
   using namespace hindsight::cli;
   const std::map<std::string, std::function<int(const Args&)>> commands = {
       {"env", cmd_env},
+      {"train", cmd_train},
+      {"eval", cmd_eval},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage(argc < 2 ? stderr : stdout);

@@ -1,0 +1,43 @@
+// hindsight eval: the deterministic policy of a run, over N seeded episodes.
+#include <cstdio>
+#include <iostream>
+
+#include "cli_args.hpp"
+#include "commands.hpp"
+#include "hindsight/core/error.hpp"
+#include "hindsight/io/atomic_file.hpp"
+#include "hindsight/io/config.hpp"
+#include "hindsight/io/run_dir.hpp"
+#include "hindsight/train/trainer.hpp"
+
+namespace hindsight::cli {
+
+std::string checkpoint_path(const std::string& run_dir, const std::string& which) {
+  const auto paths = io::run_paths(run_dir);
+  std::string path = which == "best" ? paths.best_checkpoint : which == "latest" ? paths.latest_checkpoint : which;
+  if (which == "best" && !io::file_exists(path)) path = paths.latest_checkpoint;
+  check(io::file_exists(path), run_dir + ": no checkpoint (" + path + " is missing)");
+  return path;
+}
+
+int cmd_eval(const Args& args) {
+  const ParsedArgs p(args, {"--episodes", "--seed", "--checkpoint"}, {});
+  check(p.positional().size() == 1, "eval expects one run directory: hindsight eval RUN_DIR --episodes N");
+  const std::string run = p.positional()[0];
+  check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
+  const int episodes = static_cast<int>(p.int_value("--episodes", 1, 10000000).value_or(100));
+  const std::uint64_t seed = p.seed_value("--seed").value_or(derive_seed(0, "eval"));
+  const TrainConfig cfg = load_config_file(io::run_paths(run).config);
+  auto setup = train::make_setup(cfg);
+  const std::string ckpt = checkpoint_path(run, p.value("--checkpoint").value_or("best"));
+  const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
+  const auto r = train::evaluate(*setup.agent, *setup.env, episodes, seed);
+  std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " episodes=" << episodes
+            << "\n";
+  std::printf("mean_episode_reward=%.4f\n", r.mean_reward);
+  std::printf("l0/success_rate=%.4f\n", r.success_rate);
+  std::printf("success_rate=%.4f\n", r.success_rate);
+  return 0;
+}
+
+}  // namespace hindsight::cli

@@ -1,0 +1,50 @@
+#pragma once
+// What the trainer drives: something that runs episodes (exploring and storing experience, or
+// deterministically for tests), learns from its levels' buffers, and reports per-level metrics.
+// FlatAgent is DDPG+HER with one level; the HAC agent stacks several levels behind the same interface.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hindsight/core/rng.hpp"
+#include "hindsight/env/goal_env.hpp"
+#include "hindsight/train/level.hpp"
+
+namespace hindsight::train {
+
+// How one episode went.
+struct EpisodeOutcome {
+  bool success = false;     // the env reported success on the last step
+  int steps = 0;            // env steps taken
+  double reward_sum = 0.0;  // sum of env rewards
+};
+
+// A raw env trajectory (T steps): what the normalizer warm-up feeds to the agent.
+struct Trajectory {
+  int T = 0;
+  std::vector<double> obs, ag, g;  // (T+1) x obs, (T+1) x goal, T x goal
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  // Runs one episode from env.reset(seed); train = explore and store experience, else act deterministically.
+  virtual EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train) = 0;
+  // One gradient update on every level; stats are accumulated for epoch_metrics().
+  virtual void train_step() = 0;
+  // Target-network update on every level (once per cycle).
+  virtual void update_targets() = 0;
+  // Feeds a random-policy trajectory to the normalizers (warm-up).
+  virtual void observe_warmup(const Trajectory& trajectory) = 0;
+  // The levels, bottom (0) to top.
+  virtual std::vector<Level*> levels() = 0;
+  // Column names this agent reports each epoch, e.g. l0/actor_loss (fixed for the run).
+  virtual std::vector<std::string> metric_columns() const = 0;
+  // Values of those columns since the last call, then resets the accumulators.
+  virtual std::map<std::string, double> take_epoch_metrics() = 0;
+  // The agent's random stream (exploration, HER sampling), saved in checkpoints.
+  virtual Rng& rng() = 0;
+};
+
+}  // namespace hindsight::train

@@ -1,0 +1,149 @@
+#include "hindsight/train/level.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "hindsight/core/error.hpp"
+
+namespace hindsight::train {
+namespace {
+
+learn::Normalizer make_norm(int dims, const LevelConfig& cfg) {
+  return cfg.normalize ? learn::Normalizer(static_cast<std::size_t>(dims), cfg.norm)
+                       : learn::Normalizer::identity(static_cast<std::size_t>(dims));
+}
+
+}  // namespace
+
+void LevelStats::add(const learn::UpdateStats& s) {
+  actor_loss += s.actor_loss;
+  critic_loss += s.critic_loss;
+  q_mean += s.q_mean;
+  ++updates;
+}
+
+learn::UpdateStats LevelStats::mean() const {
+  if (updates == 0) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return {nan, nan, nan};
+  }
+  const double n = static_cast<double>(updates);
+  return {actor_loss / n, critic_loss / n, q_mean / n};
+}
+
+Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
+    : spec_(std::move(spec)),
+      cfg_(std::move(cfg)),
+      obs_norm_(make_norm(spec_.obs_dim, cfg_)),
+      goal_norm_(make_norm(spec_.goal_dim, cfg_)),
+      learner_(spec_.obs_dim + spec_.goal_dim, static_cast<int>(spec_.action_space.size()), cfg_.ddpg, seed),
+      buffer_(learn::ReplayDims{spec_.obs_dim, spec_.goal_dim, static_cast<int>(spec_.action_space.size()),
+                                spec_.max_steps},
+              cfg_.buffer_size),
+      sampler_(cfg_.her, cfg_.replay_k, spec_.reward) {
+  check(cfg_.batch_size >= 1, "batch_size must be >= 1");
+  for (std::size_t i = 0; i < spec_.action_space.size(); ++i) {
+    check(std::isfinite(spec_.action_space.low[i]) && std::isfinite(spec_.action_space.high[i]) &&
+              spec_.action_space.low[i] < spec_.action_space.high[i],
+          "a level's action space needs finite bounds with low < high");
+  }
+}
+
+void Level::set_normalizers(learn::Normalizer obs, learn::Normalizer goal) {
+  check(obs.dims() == obs_norm_.dims() && goal.dims() == goal_norm_.dims(),
+        "normalizer dims do not match the level (observation " + std::to_string(obs_norm_.dims()) + ", goal " +
+            std::to_string(goal_norm_.dims()) + ")");
+  obs_norm_ = std::move(obs);
+  goal_norm_ = std::move(goal);
+}
+
+void Level::make_inputs(std::span<const float> obs, std::span<const float> goal, std::size_t n,
+                        std::vector<float>& out) const {
+  const std::size_t od = static_cast<std::size_t>(spec_.obs_dim), gd = static_cast<std::size_t>(spec_.goal_dim);
+  const std::size_t in = od + gd;
+  out.resize(n * in);
+  // Clip raw values, normalize into scratch rows, then interleave as [obs | goal] per row.
+  thread_local std::vector<float> co, cg, no, ng;
+  const float c = static_cast<float>(cfg_.clip_obs);
+  co.assign(obs.begin(), obs.begin() + static_cast<std::ptrdiff_t>(n * od));
+  cg.assign(goal.begin(), goal.begin() + static_cast<std::ptrdiff_t>(n * gd));
+  for (auto& v : co) v = std::clamp(v, -c, c);
+  for (auto& v : cg) v = std::clamp(v, -c, c);
+  no.resize(n * od);
+  ng.resize(n * gd);
+  obs_norm_.normalize(std::span<const float>(co), std::span<float>(no));
+  goal_norm_.normalize(std::span<const float>(cg), std::span<float>(ng));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(&no[i * od], od, &out[i * in]);
+    std::copy_n(&ng[i * gd], gd, &out[i * in + od]);
+  }
+}
+
+void Level::to_unit_action(std::span<const double> action, std::span<float> out) const {
+  const Box& b = spec_.action_space;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    const double half = 0.5 * (b.high[i] - b.low[i]), mid = 0.5 * (b.high[i] + b.low[i]);
+    out[i] = static_cast<float>(std::clamp((action[i] - mid) / half, -1.0, 1.0));
+  }
+}
+
+std::vector<double> Level::act(std::span<const double> obs, std::span<const double> goal, bool explore,
+                               Rng& rng) const {
+  const Box& b = spec_.action_space;
+  const std::size_t na = b.size();
+  std::vector<float> o(obs.begin(), obs.end()), g(goal.begin(), goal.end()), input, u(na);
+  make_inputs(o, g, 1, input);
+  learner_.act(input, u);
+  std::vector<double> unit(u.begin(), u.end());
+  if (explore) {
+    for (auto& v : unit) v = std::clamp(v + cfg_.noise_eps * rng.normal(), -1.0, 1.0);
+    if (rng.uniform01() < cfg_.random_eps) {
+      for (auto& v : unit) v = rng.uniform(-1.0, 1.0);
+    }
+  }
+  std::vector<double> a(na);
+  for (std::size_t i = 0; i < na; ++i) {
+    const double half = 0.5 * (b.high[i] - b.low[i]), mid = 0.5 * (b.high[i] + b.low[i]);
+    a[i] = mid + half * unit[i];
+  }
+  return a;
+}
+
+void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
+  if (obs_norm_.frozen() && goal_norm_.frozen()) return;
+  const std::size_t od = static_cast<std::size_t>(spec_.obs_dim), gd = static_cast<std::size_t>(spec_.goal_dim);
+  // Observations of every step the policy acted in.
+  obs_norm_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
+  // Goals as the learner will see them: HER replaces a goal by a future achieved goal with the
+  // sampler's probability, so the statistics cover relabelled goals too (as baselines does).
+  const double p = sampler_.relabel_probability();
+  const bool final_only = cfg_.her == learn::HerStrategy::kFinal;
+  std::vector<float> goals(static_cast<std::size_t>(ep.T) * gd);
+  for (int t = 0; t < ep.T; ++t) {
+    const float* src = &ep.g[static_cast<std::size_t>(t) * gd];
+    if (p > 0 && rng.uniform01() < p) {
+      const int future = final_only ? ep.T : t + 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(ep.T - t)));
+      src = &ep.ag[static_cast<std::size_t>(future) * gd];
+    }
+    std::copy_n(src, gd, &goals[static_cast<std::size_t>(t) * gd]);
+  }
+  goal_norm_.update_batch(std::span<const float>(goals));
+}
+
+void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) { update_normalizers(episode, rng); }
+
+void Level::store_episode(const learn::EpisodeData& episode, Rng& rng) {
+  buffer_.store(episode);
+  update_normalizers(episode, rng);
+}
+
+learn::UpdateStats Level::train_step(Rng& rng) {
+  const std::size_t n = static_cast<std::size_t>(cfg_.batch_size);
+  sampler_.sample(buffer_, n, rng, batch_);
+  make_inputs(batch_.o, batch_.g, n, in_);
+  make_inputs(batch_.o2, batch_.g, n, in2_);
+  return learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+}
+
+}  // namespace hindsight::train

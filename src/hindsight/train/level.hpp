@@ -1,0 +1,102 @@
+#pragma once
+// One learning level: a DDPG learner with its own replay buffer, HER sampler and observation/goal
+// normalizers. Flat DDPG+HER is one level; each HAC level is one of these, unchanged.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "hindsight/core/rng.hpp"
+#include "hindsight/core/space.hpp"
+#include "hindsight/learn/ddpg.hpp"
+#include "hindsight/learn/her_sampler.hpp"
+#include "hindsight/learn/normalizer.hpp"
+#include "hindsight/learn/replay_buffer.hpp"
+
+namespace hindsight::train {
+
+// What a level sees and does.
+struct LevelSpec {
+  int obs_dim = 0;         // observation width
+  int goal_dim = 0;        // goal width (achieved and desired)
+  Box action_space;        // env units; the actor works in [-1, 1] and is rescaled to these bounds
+  int max_steps = 0;       // longest episode the level stores
+  learn::RewardFn reward;  // batched reward of (achieved, desired) pairs, used by HER relabelling
+};
+
+// How a level learns (one value per field; the trainer fills it from TrainConfig).
+struct LevelConfig {
+  learn::DdpgConfig ddpg;                                          // networks and optimisation
+  learn::NormalizerConfig norm;                                    // std floor and output clip
+  bool normalize = true;                                           // false: inputs pass through unchanged
+  double clip_obs = 200.0;                                         // raw inputs clipped to +-clip_obs first
+  learn::HerStrategy her = learn::HerStrategy::kFuture;            // goal relabelling strategy
+  int replay_k = 4;                                                // HER relabel ratio
+  std::size_t buffer_size = 1000000;                               // transitions
+  int batch_size = 256;                                            // transitions per update
+  double noise_eps = 0.2;                                          // Gaussian noise std, fraction of range
+  double random_eps = 0.3;                                         // probability of a uniform random action
+};
+
+// Per-epoch running means of what a level reports.
+struct LevelStats {
+  double actor_loss = 0, critic_loss = 0, q_mean = 0;
+  long updates = 0;
+  // Adds one update's figures.
+  void add(const learn::UpdateStats& s);
+  // Means over the updates added so far (NaN when there were none).
+  learn::UpdateStats mean() const;
+};
+
+class Level {
+ public:
+  // A level with fresh networks (seeded), empty buffer and empty normalizers.
+  Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed);
+
+  // The action for one (observation, goal) in env units; explore adds Gaussian noise and, with
+  // probability random_eps, replaces the action by a uniform random one.
+  std::vector<double> act(std::span<const double> obs, std::span<const double> goal, bool explore, Rng& rng) const;
+  // Maps an env-unit action to the actor's [-1, 1] units (what the buffer stores).
+  void to_unit_action(std::span<const double> action, std::span<float> out) const;
+  // Stores an episode (actions already in [-1, 1] units) and, unless frozen, updates the normalizers
+  // with its observations and its goals relabelled as HER would (rng draws the relabelling).
+  void store_episode(const learn::EpisodeData& episode, Rng& rng);
+  // Feeds an episode into the normalizers only (warm-up); goals relabelled as in store_episode.
+  void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
+  // One gradient update on a HER-sampled batch; returns its figures.
+  learn::UpdateStats train_step(Rng& rng);
+  // Polyak update of the targets.
+  void update_targets() { learner_.update_targets(); }
+
+  const LevelSpec& spec() const { return spec_; }
+  const LevelConfig& config() const { return cfg_; }
+  learn::DdpgLearner& learner() { return learner_; }
+  const learn::DdpgLearner& learner() const { return learner_; }
+  learn::Normalizer& obs_norm() { return obs_norm_; }
+  learn::Normalizer& goal_norm() { return goal_norm_; }
+  const learn::Normalizer& obs_norm() const { return obs_norm_; }
+  const learn::Normalizer& goal_norm() const { return goal_norm_; }
+  learn::ReplayBuffer& buffer() { return buffer_; }
+  const learn::ReplayBuffer& buffer() const { return buffer_; }
+  // Replaces both normalizers (e.g. loaded from a file or a checkpoint); dims must match.
+  void set_normalizers(learn::Normalizer obs, learn::Normalizer goal);
+
+  // Builds network inputs [norm(clip(obs)), norm(clip(goal))] for n rows into out (n x input_dim).
+  void make_inputs(std::span<const float> obs, std::span<const float> goal, std::size_t n,
+                   std::vector<float>& out) const;
+
+ private:
+  void update_normalizers(const learn::EpisodeData& episode, Rng& rng);
+
+  LevelSpec spec_;
+  LevelConfig cfg_;
+  learn::Normalizer obs_norm_, goal_norm_;
+  learn::DdpgLearner learner_;
+  learn::ReplayBuffer buffer_;
+  learn::HerSampler sampler_;
+  // Scratch reused across updates (the update is the hot path).
+  learn::TransitionBatch batch_;
+  std::vector<float> in_, in2_;
+};
+
+}  // namespace hindsight::train

@@ -1,0 +1,81 @@
+#pragma once
+// The training loop (epochs x cycles x episodes x updates, as baselines HER), normalizer
+// initialisation (warm-up, file, off, freeze), per-epoch tests, progress.csv, checkpoints and resume.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hindsight/env/goal_env.hpp"
+#include "hindsight/io/config.hpp"
+#include "hindsight/train/agent.hpp"
+#include "hindsight/train/comm.hpp"
+
+namespace hindsight::train {
+
+// The env and agent a config describes (agent seeded from config.seed and the rank).
+struct Setup {
+  std::unique_ptr<GoalEnv> env;
+  std::unique_ptr<Agent> agent;
+};
+// Builds env and agent for cfg; throws Error for settings that do not fit the env.
+Setup make_setup(const TrainConfig& cfg, int rank = 0);
+// The LevelConfig of a flat agent under cfg for env (gamma auto resolved, target clip range set).
+LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env);
+
+// What a deterministic evaluation measured.
+struct EvalReport {
+  int episodes = 0;
+  double success_rate = 0.0;
+  double mean_reward = 0.0;  // sum of env rewards per episode, averaged
+};
+// Runs n deterministic episodes (seeds derived from seed) and reports their success.
+EvalReport evaluate(Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
+
+// Saves the agent (networks, optimizers, normalizers, RNG; the replay buffers when with_replay) and the
+// trainer's counters into a checkpoint file, atomically.
+struct Counters {
+  int epoch = 0;               // epochs completed
+  long env_steps = 0;          // env steps taken in training episodes (all ranks)
+  long episodes = 0;           // training episodes (all ranks)
+  double wall_seconds = 0.0;   // training time, summed over resumed sessions
+  double best_success = -1.0;  // best test success so far
+};
+void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& counters,
+                     bool with_replay);
+// Restores a checkpoint written for the same env and level count into agent; returns its counters.
+Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent);
+// Writes every level's normalizer statistics as one JSON file (usable as norm_file by a later run).
+void save_normalizers(const std::string& path, Agent& agent);
+// Loads statistics written by save_normalizers into the agent's levels (dims must match).
+void load_normalizers(const std::string& path, Agent& agent);
+
+class Trainer {
+ public:
+  // A new run: validates cfg, creates the run directory (root rank) and writes config.yaml.
+  Trainer(TrainConfig cfg, Comm& comm);
+  // Resumes the run in run_dir from its newest valid checkpoint; overrides may extend epochs.
+  static Trainer resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm);
+  // Trains until cfg.epochs epochs are complete.
+  void run();
+  // The run directory.
+  const std::string& run_dir() const { return run_dir_; }
+  // Counters so far.
+  const Counters& counters() const { return counters_; }
+  // The agent being trained.
+  Agent& agent() { return *setup_.agent; }
+
+ private:
+  Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
+  void init_normalizers();
+  std::vector<std::string> columns() const;
+
+  TrainConfig cfg_;
+  Comm* comm_;
+  std::string run_dir_;
+  Setup setup_;
+  Counters counters_;
+  bool resumed_ = false;
+};
+
+}  // namespace hindsight::train
