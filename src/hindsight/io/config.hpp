@@ -1,0 +1,138 @@
+#pragma once
+// The typed training config. Every key lives in ONE table below (name, type, default, range rule, doc);
+// the struct members, YAML parsing, range checks, `train --help`, the resolved config.yaml and the
+// key=value override parser are all generated from it, so adding a key is one line.
+//
+// Resolution order for `hindsight train`: default_config() -> preset (configs/<env>.yaml) or --config
+// FILE -> key=value overrides -> validate().
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hindsight {
+
+// How HER picks replacement goals when sampling: a later achieved goal of the same episode, the
+// episode's final achieved goal, or no relabelling (plain DDPG).
+enum class HerStrategy { future, final, none };
+// How the observation normalizer starts: statistics from random-policy warmup episodes, loaded
+// from norm_file, or none at all (statistics learned online from the first rollouts, as baselines does).
+enum class NormInit { warmup, file, off };
+
+// The config table: X(name, C++ type, default, range rule, doc). A range rule is checked whenever the
+// key is parsed and again by validate(); the rule names are defined in config.cpp, where the table is
+// expanded into the schema. Rules that involve several keys live in validate().
+#define HINDSIGHT_TRAIN_CONFIG_FIELDS(X)                                                                \
+  X(env, std::string, "FetchPickAndPlace", not_empty(),                                                 \
+    "environment registry name (see `hindsight env --list`)")                                           \
+  X(seed, std::uint64_t, 0, anything(),                                                                 \
+    "base seed; every worker and MPI rank derives its own from it")                                     \
+  X(levels, int, 1, at_least(1),                                                                        \
+    "hierarchy levels: 1 = flat DDPG+HER, k > 1 = HAC with k levels")                                   \
+  X(epochs, int, 50, at_least(1),                                                                       \
+    "training epochs; each ends with a test, a progress.csv row and a checkpoint")                      \
+  X(cycles, int, 50, at_least(1),                                                                       \
+    "cycles per epoch")                                                                                 \
+  X(episodes_per_cycle, int, 2, at_least(1),                                                            \
+    "episodes collected per cycle by each worker")                                                      \
+  X(updates_per_cycle, int, 40, at_least(0),                                                            \
+    "gradient updates per level per cycle")                                                             \
+  X(batch_size, int, 256, at_least(1),                                                                  \
+    "transitions per gradient update")                                                                  \
+  X(test_episodes, int, 10, at_least(0),                                                                \
+    "deterministic test episodes per epoch")                                                            \
+  X(buffer_size, std::int64_t, 1000000, at_least(1),                                                    \
+    "replay capacity per level, in transitions")                                                        \
+  X(hidden, std::vector<int>, (std::vector<int>{256, 256, 256}), non_empty_list_at_least(1),            \
+    "hidden layer widths of actor and critic (ReLU), e.g. [256, 256, 256]")                             \
+  X(actor_lr, double, 1e-3, above(0),                                                                   \
+    "actor Adam learning rate")                                                                         \
+  X(critic_lr, double, 1e-3, above(0),                                                                  \
+    "critic Adam learning rate")                                                                        \
+  X(gamma, double, 0.0, discount_or_auto(),                                                             \
+    "discount; 0 = auto: 1 - 1/T for episode length T (as baselines)")                                  \
+  X(polyak, double, 0.95, within(0, 1),                                                                 \
+    "target averaging: target = polyak * target + (1 - polyak) * online")                               \
+  X(target_networks, bool, true, anything(),                                                            \
+    "use Polyak-averaged target networks (HAC's code uses none)")                                       \
+  X(action_l2, double, 1.0, at_least(0),                                                                \
+    "L2 penalty on the actor's actions (scaled to [-1, 1])")                                            \
+  X(noise_eps, double, 0.2, within(0, 1),                                                               \
+    "std of Gaussian exploration noise, as a fraction of the action range")                             \
+  X(random_eps, double, 0.3, within(0, 1),                                                              \
+    "probability of a uniformly random exploratory action")                                             \
+  X(her_strategy, HerStrategy, HerStrategy::future, anything(),                                         \
+    "HER goal relabelling: future, final or none")                                                      \
+  X(replay_k, int, 4, at_least(0),                                                                      \
+    "HER: relabelled goals per real one (relabel probability k / (k + 1))")                             \
+  X(clip_obs, double, 200, above(0),                                                                    \
+    "observations and goals are clipped to +-clip_obs before normalizing")                              \
+  X(norm_init, NormInit, NormInit::warmup, anything(),                                                  \
+    "normalizer start: warmup (random-policy episodes), file (norm_file) or off (learn online)")        \
+  X(norm_warmup_episodes, int, 1000, at_least(0),                                                       \
+    "norm_init=warmup: random-policy episodes that seed the statistics")                                \
+  X(norm_file, std::string, "", anything(),                                                             \
+    "norm_init=file: normalizer statistics file to start from")                                         \
+  X(norm_eps, double, 0.01, above(0),                                                                   \
+    "normalizer: lower bound on the standard deviation")                                                \
+  X(norm_clip, double, 5, above(0),                                                                     \
+    "normalized inputs are clipped to +-norm_clip")                                                     \
+  X(norm_freeze, bool, false, anything(),                                                               \
+    "keep the normalizer statistics fixed after initialization")                                        \
+  X(torch_threads, int, 1, at_least(1),                                                                 \
+    "LibTorch intra-op threads per process")                                                            \
+  X(out, std::string, "runs", not_empty(),                                                              \
+    "directory under which run directories are created")                                                \
+  X(run_name, std::string, "", anything(),                                                              \
+    "run directory name; empty = <env>-s<seed>-<YYYYmmdd-HHMMSS>")                                      \
+  X(plot_every, int, 0, at_least(0),                                                                    \
+    "write plots every N epochs; 0 = never during training")                                            \
+  X(H, std::vector<int>, (std::vector<int>{}), list_at_least(1),                                        \
+    "HAC: H[i] = attempts level i gets per subgoal of level i+1; one value = all; empty = env default") \
+  X(subgoal_test_prob, double, 0.3, within(0, 1),                                                       \
+    "HAC: probability (lambda) that a level tests its proposed subgoal")                                \
+  X(bounded_critic, bool, true, anything(),                                                             \
+    "HAC: critic output bounded to [-H, 0] by a negative sigmoid")                                      \
+  X(drop_trivial_hindsight, bool, false, anything(),                                                    \
+    "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
+  X(subgoal, std::string, "default", not_empty(),                                                       \
+    "HAC: name of the subgoal space (checked against the env)")
+
+// Everything a training run needs to know; written to the run directory as config.yaml.
+struct TrainConfig {
+#define HINDSIGHT_CONFIG_MEMBER(name, type, def, rule, doc) type name = def;
+  HINDSIGHT_TRAIN_CONFIG_FIELDS(HINDSIGHT_CONFIG_MEMBER)
+#undef HINDSIGHT_CONFIG_MEMBER
+
+  bool operator==(const TrainConfig&) const = default;
+};
+
+// The name used in YAML and overrides ("future", "final", "none").
+std::string to_string(HerStrategy s);
+// The name used in YAML and overrides ("warmup", "file", "off").
+std::string to_string(NormInit n);
+
+// The built-in defaults (the DDPG+HER baselines values).
+TrainConfig default_config();
+// Defaults overlaid with a YAML mapping of key: value; per-key errors say "FILE:LINE: ...".
+// Cross-key rules are left to validate(), so overrides applied afterwards may still fix them.
+TrainConfig load_config_file(const std::string& path);
+// Applies one "key=value" (lists as "[64,64]" or "64,64"); errors start with "override 'key=value': ".
+void apply_override(TrainConfig& config, const std::string& key_eq_value);
+// Applies overrides in order; the first bad one throws.
+void apply_overrides(TrainConfig& config, const std::vector<std::string>& overrides);
+// Checks every key's range and the cross-key rules; throws Error naming the key(s).
+void validate(const TrainConfig& config);
+// The resolved config as YAML, every key with its doc comment above it; load_config_file reads it
+// back to an equal config (doubles are printed in shortest round-trip form).
+std::string to_yaml(const TrainConfig& config);
+// One line per key (name, type, default, doc) for `hindsight train --help`.
+std::string config_help();
+
+// Where presets live: $HINDSIGHT_CONFIGS if set (Error if it is not a directory), else the first existing
+// of <exe dir>/../configs (installed or build dir at the repo root), <exe dir>/../../configs (a nested
+// build dir such as build/tests), ./configs; "" when none exists.
+std::string configs_dir();
+// configs_dir/<env>.yaml when that file exists, else "".
+std::string find_preset(const std::string& env, const std::string& configs_dir);
+
+}  // namespace hindsight

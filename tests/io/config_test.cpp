@@ -1,0 +1,505 @@
+#include "hindsight/io/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/env/registry.hpp"
+#include "hindsight/io/atomic_file.hpp"
+
+namespace hindsight {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A directory of the current test, emptied when the test first asks for it; one per test so that
+// tests can run in parallel processes.
+std::string test_dir() {
+  static std::string prepared;
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string dir = (fs::path(::testing::TempDir()) / "hindsight_config_test" / info->name()).string();
+  if (prepared != dir) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    prepared = dir;
+  }
+  return dir;
+}
+
+// Writes text to a new file of the current test's directory.
+std::string write_yaml(const std::string& text) {
+  static int n = 0;
+  const std::string path = test_dir() + "/config" + std::to_string(++n) + ".yaml";
+  io::write_file_atomic(path, text);
+  return path;
+}
+
+// The message of the Error that fn throws ("" and a test failure when it throws none).
+template <class Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return "";
+}
+
+std::string load_error(const std::string& yaml) {
+  const std::string path = write_yaml(yaml);
+  return error_of([&] { load_config_file(path); });
+}
+
+// Expects loading yaml to fail with a message that contains part.
+void expect_load_error(const std::string& yaml, const std::string& part) {
+  const std::string msg = load_error(yaml);
+  EXPECT_NE(msg.find(part), std::string::npos) << "message: " << msg << "\nexpected part: " << part;
+}
+
+std::string override_error(const std::string& kv) {
+  TrainConfig c;
+  return error_of([&] { apply_override(c, kv); });
+}
+
+// <repo>/configs, found from <repo>/tests/testdata (which need not exist, hence no "..").
+std::string source_configs() {
+  return (fs::path(HINDSIGHT_TESTDATA_DIR).parent_path().parent_path() / "configs").string();
+}
+
+// Keeps an environment variable's value and restores it when the test ends.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(const char* name) : name_(name) {
+    if (const char* v = std::getenv(name)) old_ = v;
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(Config, DefaultsAreTheBaselinesValuesAndValid) {
+  const TrainConfig c = default_config();
+  EXPECT_EQ(c.env, "FetchPickAndPlace");
+  EXPECT_EQ(c.levels, 1);
+  EXPECT_EQ(c.cycles, 50);
+  EXPECT_EQ(c.episodes_per_cycle, 2);
+  EXPECT_EQ(c.updates_per_cycle, 40);
+  EXPECT_EQ(c.batch_size, 256);
+  EXPECT_EQ(c.buffer_size, 1000000);
+  EXPECT_EQ(c.hidden, (std::vector<int>{256, 256, 256}));
+  EXPECT_EQ(c.polyak, 0.95);
+  EXPECT_EQ(c.her_strategy, HerStrategy::future);
+  EXPECT_EQ(c.norm_init, NormInit::warmup);
+  EXPECT_TRUE(c.H.empty());
+  EXPECT_EQ(c.subgoal, "default");
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(Config, LoadOverlaysTheFileOnTheDefaults) {
+  const TrainConfig c = load_config_file(write_yaml(
+      "# a comment\n"
+      "env: FetchReach\n"
+      "epochs: 7\n"
+      "seed: 18446744073709551615\n"
+      "hidden: [64, 32]\n"
+      "H:\n"
+      "  - 10\n"
+      "  - 20\n"
+      "polyak: 0.5\n"
+      "target_networks: false\n"
+      "her_strategy: final\n"
+      "norm_init: off\n"
+      "run_name: \"exp: 1\"\n"
+      "norm_file:\n"));
+  TrainConfig expected;
+  expected.env = "FetchReach";
+  expected.epochs = 7;
+  expected.seed = std::numeric_limits<std::uint64_t>::max();
+  expected.hidden = {64, 32};
+  expected.H = {10, 20};
+  expected.polyak = 0.5;
+  expected.target_networks = false;
+  expected.her_strategy = HerStrategy::final;
+  expected.norm_init = NormInit::off;
+  expected.run_name = "exp: 1";
+  EXPECT_EQ(c, expected);
+}
+
+TEST(Config, EmptyFileKeepsTheDefaults) {
+  EXPECT_EQ(load_config_file(write_yaml("")), default_config());
+  EXPECT_EQ(load_config_file(write_yaml("# only a comment\n")), default_config());
+}
+
+TEST(Config, IntegersAcceptIntegralFloatNotation) {
+  const TrainConfig c = load_config_file(write_yaml("buffer_size: 1e6\nepochs: 5.0\n"));
+  EXPECT_EQ(c.buffer_size, 1000000);
+  EXPECT_EQ(c.epochs, 5);
+  expect_load_error("epochs: 5.5\n", "key 'epochs' expects an integer, got '5.5'");
+}
+
+TEST(Config, UnknownKeyNamesFileLineAndSuggestsTheClosestKey) {
+  const std::string path = write_yaml("env: FetchReach\nepoch: 3\n");
+  const std::string msg = error_of([&] { load_config_file(path); });
+  EXPECT_EQ(msg, path + ":2: unknown key 'epoch' (did you mean 'epochs'?)");
+}
+
+TEST(Config, UnknownKeyWithNoCloseMatchHasNoSuggestion) {
+  const std::string msg = load_error("zzzzzzzz: 3\n");
+  EXPECT_NE(msg.find(":1: unknown key 'zzzzzzzz'"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("did you mean"), std::string::npos) << msg;
+}
+
+TEST(Config, UnknownBaselinesOrSb3KeyNamesOurCounterpart) {
+  expect_load_error("n_batches: 40\n", "unknown key 'n_batches' (did you mean 'updates_per_cycle'?)");
+  expect_load_error("Q_lr: 0.001\n", "did you mean 'critic_lr'");
+  expect_load_error("tau: 0.05\n", "did you mean 'polyak'? polyak = 1 - tau");
+}
+
+TEST(Config, WrongTypeNamesFileLineKeyAndValue) {
+  const std::string path = write_yaml("env: FetchReach\n\nepochs: abc\n");
+  EXPECT_EQ(error_of([&] { load_config_file(path); }),
+            path + ":3: key 'epochs' expects an integer, got 'abc'");
+  expect_load_error("actor_lr: fast\n", ":1: key 'actor_lr' expects a finite number, got 'fast'");
+  expect_load_error("actor_lr: .inf\n", "key 'actor_lr' expects a finite number");
+  expect_load_error("norm_freeze: maybe\n", ":1: key 'norm_freeze' expects true or false, got 'maybe'");
+  expect_load_error("her_strategy: episode\n",
+                    ":1: key 'her_strategy' expects one of future, final, none, got 'episode'");
+  expect_load_error("seed: -1\n", "key 'seed' expects a non-negative integer, got '-1'");
+  expect_load_error("levels: 99999999999\n", "key 'levels' expects an integer");
+  expect_load_error("hidden: [64, x]\n", ":1: key 'hidden' expects a list of integers, got item 'x'");
+  expect_load_error("hidden: {a: 1}\n", "key 'hidden' expects a list of integers, got a mapping");
+  expect_load_error("epochs: [1, 2]\n", ":1: key 'epochs' expects an integer, got a list");
+  expect_load_error("env: {name: x}\n", "key 'env' expects a string, got a mapping");
+  expect_load_error("hidden: [[64]]\n", "key 'hidden': list items must be plain values");
+  expect_load_error("epochs:\n", ":1: key 'epochs' expects an integer, got ''");
+}
+
+TEST(Config, OutOfRangeNamesFileLineKeyAndValue) {
+  const std::string path = write_yaml("env: FetchReach\nactor_lr: -1\n");
+  EXPECT_EQ(error_of([&] { load_config_file(path); }), path + ":2: actor_lr must be > 0, got -1");
+  expect_load_error("polyak: 1.5\n", ":1: polyak must be in [0, 1], got 1.5");
+  expect_load_error("levels: 0\n", ":1: levels must be >= 1, got 0");
+  expect_load_error("gamma: 1.01\n", "gamma must be 0 (auto) or in (0, 1], got 1.01");
+  expect_load_error("hidden: [64, 0]\n", "hidden must be a non-empty list of values >= 1, got [64, 0]");
+  expect_load_error("hidden: []\n", "hidden must be a non-empty list");
+  expect_load_error("H: [10, 0]\n", "H entries must be >= 1, got [10, 0]");
+  expect_load_error("env: \"\"\n", "env must not be empty");
+  expect_load_error("replay_k: -1\n", "replay_k must be >= 0, got -1");
+  expect_load_error("clip_obs: 0\n", "clip_obs must be > 0, got 0");
+}
+
+TEST(Config, MalformedYamlNamesFileLineAndColumn) {
+  const std::string path = write_yaml("env: FetchReach\nhidden: [64, 64\nepochs: 3\n");
+  const std::string msg = error_of([&] { load_config_file(path); });
+  EXPECT_EQ(msg.rfind(path + ":", 0), 0U) << msg;
+  EXPECT_NE(msg.find(": YAML syntax error: "), std::string::npos) << msg;
+  // FILE:LINE:COL with numbers
+  std::istringstream rest(msg.substr(path.size() + 1));
+  int line = 0, col = 0;
+  char colon = 0;
+  rest >> line >> colon >> col;
+  EXPECT_GE(line, 2) << msg;
+  EXPECT_GE(col, 1) << msg;
+  expect_load_error("env: FetchReach\n\tepochs: 3\n", "YAML syntax error");
+}
+
+TEST(Config, FileThatIsNotAMappingIsAnError) {
+  expect_load_error("- epochs\n- 3\n", ":1: expected a mapping of key: value lines, got a list");
+  expect_load_error("just some text\n", "expected a mapping of key: value lines, got a scalar");
+  expect_load_error("epochs: 1\n---\nepochs: 2\n", "expected one YAML document, found 2");
+}
+
+TEST(Config, DuplicateKeyIsAnError) {
+  const std::string path = write_yaml("epochs: 3\ncycles: 2\nepochs: 4\n");
+  EXPECT_EQ(error_of([&] { load_config_file(path); }),
+            path + ":3: duplicate key 'epochs' (first set on line 1)");
+}
+
+TEST(Config, MissingFileIsAnError) {
+  const std::string path = test_dir() + "/nope.yaml";
+  EXPECT_NE(error_of([&] { load_config_file(path); }).find(path), std::string::npos);
+}
+
+TEST(Config, OverridesSetEveryKindOfValue) {
+  TrainConfig c;
+  apply_overrides(c, {"polyak=0.9", "hidden=[64,64]", "H=10", "epochs=3", "target_networks=false",
+                      "her_strategy=none", "run_name=a=b", "seed=42", "buffer_size=1e5"});
+  EXPECT_EQ(c.polyak, 0.9);
+  EXPECT_EQ(c.hidden, (std::vector<int>{64, 64}));
+  EXPECT_EQ(c.H, (std::vector<int>{10}));
+  EXPECT_EQ(c.epochs, 3);
+  EXPECT_FALSE(c.target_networks);
+  EXPECT_EQ(c.her_strategy, HerStrategy::none);
+  EXPECT_EQ(c.run_name, "a=b");
+  EXPECT_EQ(c.seed, 42U);
+  EXPECT_EQ(c.buffer_size, 100000);
+  apply_override(c, "hidden=32, 16");
+  EXPECT_EQ(c.hidden, (std::vector<int>{32, 16}));
+  apply_override(c, "H=[]");
+  EXPECT_TRUE(c.H.empty());
+  apply_override(c, "run_name=");
+  EXPECT_EQ(c.run_name, "");
+}
+
+TEST(Config, OverrideErrorsNameTheOverrideAndKey) {
+  EXPECT_EQ(override_error("tau=0.5"),
+            "override 'tau=0.5': unknown key 'tau' (did you mean 'polyak'? polyak = 1 - tau)");
+  EXPECT_EQ(override_error("epoch=5"), "override 'epoch=5': unknown key 'epoch' (did you mean 'epochs'?)");
+  EXPECT_EQ(override_error("polyak=2"), "override 'polyak=2': polyak must be in [0, 1], got 2");
+  EXPECT_EQ(override_error("polyak"), "override 'polyak': expected key=value");
+  EXPECT_EQ(override_error("=3"), "override '=3': expected key=value (the key is empty)");
+  EXPECT_EQ(override_error("epochs=abc"),
+            "override 'epochs=abc': key 'epochs' expects an integer, got 'abc'");
+  EXPECT_EQ(override_error("hidden=64,,64"),
+            "override 'hidden=64,,64': key 'hidden' expects a list of integers, got item ''");
+  EXPECT_EQ(override_error("hidden=64,"),
+            "override 'hidden=64,': key 'hidden' expects a list of integers, got item ''");
+}
+
+TEST(Config, ApplyOverridesStopsAtTheFirstBadOne) {
+  TrainConfig c;
+  const std::string msg = error_of([&] { apply_overrides(c, {"epochs=3", "cycles=0", "batch_size=0"}); });
+  EXPECT_EQ(msg, "override 'cycles=0': cycles must be >= 1, got 0");
+  EXPECT_EQ(c.epochs, 3);
+}
+
+TEST(Config, ValidateChecksCrossKeyRules) {
+  TrainConfig c;
+  c.norm_init = NormInit::file;
+  EXPECT_NE(error_of([&] { validate(c); }).find("norm_init=file needs norm_file"), std::string::npos);
+  c.norm_file = "stats.bin";
+  EXPECT_NO_THROW(validate(c));
+  c.norm_init = NormInit::warmup;
+  EXPECT_NE(error_of([&] { validate(c); }).find("norm_file is set but norm_init is 'warmup'"),
+            std::string::npos);
+
+  TrainConfig h;
+  h.levels = 3;
+  h.H = {10, 10};
+  EXPECT_NO_THROW(validate(h));
+  h.H = {10};
+  EXPECT_NO_THROW(validate(h));
+  h.H = {};
+  EXPECT_NO_THROW(validate(h));
+  h.H = {10, 10, 10};
+  EXPECT_EQ(error_of([&] { validate(h); }),
+            "H has 3 entries; with levels=3 it needs 2 (one per level below the top) or 1 (used for every "
+            "level), or none (env default)");
+  h.levels = 1;
+  h.H = {10, 10};
+  EXPECT_NE(error_of([&] { validate(h); }).find("H has 2 entries; with levels=1"), std::string::npos);
+}
+
+TEST(Config, ValidateChecksRangesOfConfigsBuiltInCode) {
+  TrainConfig c;
+  c.critic_lr = 0;
+  EXPECT_EQ(error_of([&] { validate(c); }), "critic_lr must be > 0, got 0");
+  c = TrainConfig{};
+  c.subgoal = "";
+  EXPECT_NE(error_of([&] { validate(c); }).find("subgoal must not be empty"), std::string::npos);
+}
+
+TEST(Config, LoadLeavesCrossKeyRulesToValidateSoOverridesCanFixThem) {
+  TrainConfig c = load_config_file(write_yaml("norm_init: file\n"));
+  EXPECT_THROW(validate(c), Error);
+  apply_override(c, "norm_file=stats.bin");
+  EXPECT_NO_THROW(validate(c));
+}
+
+// Every key set to a non-default value, with doubles and strings that are easy to get wrong.
+TrainConfig unusual_config() {
+  TrainConfig c;
+  c.env = "FetchPush";
+  c.seed = std::numeric_limits<std::uint64_t>::max();
+  c.levels = 3;
+  c.epochs = 1;
+  c.cycles = 2;
+  c.episodes_per_cycle = 3;
+  c.updates_per_cycle = 0;
+  c.batch_size = 1024;
+  c.test_episodes = 0;
+  c.buffer_size = std::numeric_limits<std::int64_t>::max();
+  c.hidden = {1, 2147483647};
+  c.actor_lr = 0.1;
+  c.critic_lr = 1.0 / 3.0;
+  c.gamma = 1.0 - 1.0 / 50.0;
+  c.polyak = 0.0;
+  c.target_networks = false;
+  c.action_l2 = 1e-300;
+  c.noise_eps = std::nextafter(1.0, 0.0);
+  c.random_eps = 5e-324;  // smallest denormal
+  c.her_strategy = HerStrategy::final;
+  c.replay_k = 0;
+  c.clip_obs = 1.7976931348623157e308;
+  c.norm_init = NormInit::file;
+  c.norm_warmup_episodes = 0;
+  c.norm_file = "dir with spaces/\"quoted\" \\ back: slash #not-a-comment\ttab\nnewline é";
+  c.norm_eps = 123456789.123456789;
+  c.norm_clip = 2.5e-8;
+  c.norm_freeze = true;
+  c.torch_threads = 8;
+  c.out = "yes";
+  c.run_name = "123";
+  c.plot_every = 5;
+  c.H = {10, 20};
+  c.subgoal_test_prob = 1.0;
+  c.bounded_critic = false;
+  c.drop_trivial_hindsight = true;
+  c.subgoal = "null";
+  return c;
+}
+
+TEST(Config, ToYamlRoundTripsExactly) {
+  for (const TrainConfig& c : {default_config(), unusual_config()}) {
+    const std::string path = write_yaml(to_yaml(c));
+    EXPECT_EQ(load_config_file(path), c) << to_yaml(c);
+  }
+}
+
+TEST(Config, ToYamlRoundTripsRandomDoublesBitForBit) {
+  std::mt19937_64 rng(1234);
+  TrainConfig c;
+  for (int i = 0; i < 200; ++i) {
+    double x = 0;
+    do {
+      const std::uint64_t bits = rng() & ~(std::uint64_t{1} << 63);  // positive
+      std::memcpy(&x, &bits, sizeof x);
+    } while (!std::isfinite(x) || x == 0.0);
+    c.actor_lr = x;
+    c.polyak = std::ldexp(static_cast<double>(rng() >> 11), -53);  // uniform in [0, 1)
+    const TrainConfig back = load_config_file(write_yaml(to_yaml(c)));
+    ASSERT_EQ(back.actor_lr, c.actor_lr);
+    ASSERT_EQ(back.polyak, c.polyak);
+  }
+}
+
+TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
+  const std::string yaml = to_yaml(default_config());
+  std::istringstream in(yaml);
+  std::string line, previous;
+  int keys = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '#') {
+      ++keys;
+      EXPECT_EQ(previous.rfind("# ", 0), 0U) << "no doc comment above: " << line;
+    }
+    previous = line;
+  }
+  EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
+  EXPECT_EQ(keys, 37);
+}
+
+TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
+  const std::string help = config_help();
+  std::istringstream in(help);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 37);
+  for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
+                               "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
+                               "uint64", "  H ", "[]"}) {
+    EXPECT_NE(help.find(expected), std::string::npos) << expected << "\n" << help;
+  }
+}
+
+TEST(Config, EnumNamesMatchTheConfigSpelling) {
+  EXPECT_EQ(to_string(HerStrategy::future), "future");
+  EXPECT_EQ(to_string(HerStrategy::final), "final");
+  EXPECT_EQ(to_string(HerStrategy::none), "none");
+  EXPECT_EQ(to_string(NormInit::warmup), "warmup");
+  EXPECT_EQ(to_string(NormInit::file), "file");
+  EXPECT_EQ(to_string(NormInit::off), "off");
+}
+
+TEST(Config, EveryRegisteredEnvHasAPresetThatLoadsAndValidates) {
+  for (const std::string& env : env_names()) {
+    const std::string path = find_preset(env, source_configs());
+    ASSERT_FALSE(path.empty()) << "no preset for " << env;
+    TrainConfig c;
+    ASSERT_NO_THROW(c = load_config_file(path)) << path;
+    EXPECT_NO_THROW(validate(c)) << path;
+    EXPECT_EQ(c.env, env) << path;
+    EXPECT_EQ(c.levels, 1) << path;
+  }
+}
+
+TEST(Config, PresetsHoldTheirDocumentedValues) {
+  const std::string dir = source_configs();
+  const TrainConfig reach = load_config_file(find_preset("FetchReach", dir));
+  EXPECT_EQ(reach.epochs, 10);
+  EXPECT_EQ(reach.cycles, 10);
+  EXPECT_EQ(reach.updates_per_cycle, 40);
+  EXPECT_EQ(load_config_file(find_preset("FetchPush", dir)).epochs, 50);
+  EXPECT_EQ(load_config_file(find_preset("FetchPickAndPlace", dir)).epochs, 100);
+  for (const char* env : {"MountainCarContinuous", "Pendulum"}) {
+    const TrainConfig c = load_config_file(find_preset(env, dir));
+    EXPECT_EQ(c.hidden, (std::vector<int>{64, 64})) << env;
+    EXPECT_EQ(c.epochs, 20) << env;
+    EXPECT_EQ(c.cycles, 10) << env;
+    EXPECT_EQ(c.norm_init, NormInit::off) << env;
+  }
+}
+
+TEST(Config, EveryPresetKeyHasACommentSayingWhereItComesFrom) {
+  for (const auto& entry : fs::directory_iterator(source_configs())) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::istringstream in(io::read_file(entry.path().string()));
+    std::string line, previous;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line[0] != '#') {
+        EXPECT_EQ(previous.rfind("# ", 0), 0U) << entry.path() << ": no comment above '" << line << "'";
+      }
+      previous = line;
+    }
+  }
+}
+
+TEST(Config, FindPresetIsEmptyWithoutAFile) {
+  EXPECT_EQ(find_preset("NoSuchEnv", source_configs()), "");
+  EXPECT_EQ(find_preset("FetchReach", ""), "");
+  EXPECT_EQ(find_preset("FetchReach", source_configs()), source_configs() + "/FetchReach.yaml");
+}
+
+TEST(Config, ConfigsDirPrefersTheEnvironmentVariable) {
+  ScopedEnv keep("HINDSIGHT_CONFIGS");
+  const std::string dir = test_dir();
+  ::setenv("HINDSIGHT_CONFIGS", dir.c_str(), 1);
+  EXPECT_EQ(configs_dir(), dir);
+  ::setenv("HINDSIGHT_CONFIGS", (dir + "/missing").c_str(), 1);
+  EXPECT_NE(error_of([] { configs_dir(); }).find("HINDSIGHT_CONFIGS=" + dir + "/missing is not a directory"),
+            std::string::npos);
+}
+
+TEST(Config, ConfigsDirFindsTheSourceTreeFromTheBuildDir) {
+  ScopedEnv keep("HINDSIGHT_CONFIGS");
+  ::unsetenv("HINDSIGHT_CONFIGS");
+  // The test binary lives in <build>/tests; with the build dir inside the repo, <exe>/../../configs exists.
+  const std::string dir = configs_dir();
+  if (dir.empty()) GTEST_SKIP() << "build directory outside the source tree";
+  EXPECT_FALSE(find_preset("FetchReach", dir).empty()) << dir;
+}
+
+}  // namespace
+}  // namespace hindsight

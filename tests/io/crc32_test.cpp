@@ -1,0 +1,26 @@
+#include "hindsight/io/crc32.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hindsight::io {
+namespace {
+
+// Suite named Checkpoint* because the checksum exists for checkpoints (and runs with their tests).
+TEST(CheckpointCrc32, MatchesTheStandardCheckValues) {
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926U);
+  EXPECT_EQ(crc32(""), 0x00000000U);
+  EXPECT_EQ(crc32("The quick brown fox jumps over the lazy dog"), 0x414FA339U);
+  EXPECT_EQ(crc32(std::string(1, '\0')), 0xD202EF8DU);
+}
+
+TEST(CheckpointCrc32, ContinuingARunningChecksumEqualsOnePass) {
+  const std::string text = "hindsight experience replay";
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    EXPECT_EQ(crc32(text.substr(cut), crc32(text.substr(0, cut))), crc32(text)) << cut;
+  }
+}
+
+}  // namespace
+}  // namespace hindsight::io

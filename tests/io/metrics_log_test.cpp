@@ -1,0 +1,181 @@
+#include "hindsight/io/metrics_log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/io/atomic_file.hpp"
+
+namespace hindsight::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string progress_path() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path dir = fs::path(::testing::TempDir()) / "hindsight_metrics_test" / info->name();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return (dir / "progress.csv").string();
+}
+
+template <class Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return "";
+}
+
+const std::vector<std::string> kColumns = {"epoch", "env_steps", "test/success_rate", "l0/critic_loss"};
+
+// A log with rows for epochs 1..n.
+void write_epochs(const std::string& path, int n) {
+  MetricsLog log(path, kColumns);
+  for (int e = 1; e <= n; ++e) log.append_row({double(e), 100.0 * e, e / 10.0, 0.5});
+}
+
+TEST(MetricsLog, WritesTheHeaderAtOnceAndOneLinePerRow) {
+  const std::string path = progress_path();
+  MetricsLog log(path, kColumns);
+  EXPECT_EQ(read_file(path), "epoch,env_steps,test/success_rate,l0/critic_loss\n");
+  log.append_row({1, 1000, 0.25, 0.125});
+  log.append_row(std::map<std::string, double>{
+      {"epoch", 2}, {"env_steps", 2000}, {"test/success_rate", 0.5}, {"l0/critic_loss", NAN}});
+  EXPECT_EQ(read_file(path),
+            "epoch,env_steps,test/success_rate,l0/critic_loss\n"
+            "1,1000,0.25,0.125\n"
+            "2,2000,0.5,nan\n");
+  EXPECT_EQ(log.columns(), kColumns);
+  EXPECT_EQ(log.path(), path);
+}
+
+TEST(MetricsLog, FormatsSixSignificantDigitsButCountersExactly) {
+  EXPECT_EQ(format_metric(1.0 / 3.0), "0.333333");
+  EXPECT_EQ(format_metric(0.1), "0.1");
+  EXPECT_EQ(format_metric(-2.5e-7), "-2.5e-07");
+  EXPECT_EQ(format_metric(1234567.0), "1234567");
+  EXPECT_EQ(format_metric(1234567.5), "1.23457e+06");
+  EXPECT_EQ(format_metric(1e20), "1e+20");
+  EXPECT_EQ(format_metric(-0.0), "0");
+  EXPECT_EQ(format_metric(std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(format_metric(-std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(format_metric(-std::numeric_limits<double>::infinity()), "-inf");
+}
+
+TEST(MetricsLog, UnknownOrMissingColumnsAndWrongCountsAreErrors) {
+  const std::string path = progress_path();
+  MetricsLog log(path, kColumns);
+  using Row = std::map<std::string, double>;
+  const Row extra = {
+      {"epoch", 1}, {"env_steps", 1}, {"test/success_rate", 1}, {"l0/critic_loss", 1}, {"l1/x", 1}};
+  EXPECT_NE(error_of([&] { log.append_row(extra); }).find("unknown column 'l1/x'"), std::string::npos);
+  const Row missing = {{"epoch", 1}, {"env_steps", 1}, {"l0/critic_loss", 1}};
+  EXPECT_NE(error_of([&] { log.append_row(missing); }).find("missing column 'test/success_rate'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { log.append_row(std::vector<double>{1, 2, 3}); }).find("3 values for 4 columns"),
+            std::string::npos);
+  EXPECT_EQ(read_file(path), "epoch,env_steps,test/success_rate,l0/critic_loss\n");  // nothing half-written
+}
+
+TEST(MetricsLog, ColumnsMustBeUniquePlainNames) {
+  const std::string path = progress_path();
+  EXPECT_NE(error_of([&] { MetricsLog(path, {"epoch", "a,b"}); }).find("'a,b'"), std::string::npos);
+  EXPECT_NE(error_of([&] { MetricsLog(path, {"epoch", "epoch"}); }).find("appears twice"), std::string::npos);
+  EXPECT_NE(error_of([&] { MetricsLog(path, {}); }).find("at least one column"), std::string::npos);
+}
+
+TEST(MetricsLog, ReadCsvGivesHeaderAndRows) {
+  const std::string path = progress_path();
+  write_epochs(path, 3);
+  const CsvTable t = read_csv(path);
+  EXPECT_EQ(t.header, kColumns);
+  ASSERT_EQ(t.rows.size(), 3U);
+  EXPECT_EQ(t.rows[2], (std::vector<double>{3, 300, 0.3, 0.5}));
+  EXPECT_EQ(t.column("env_steps"), 1U);
+  EXPECT_NE(error_of([&] { t.column("l9/q"); }).find("no column 'l9/q'"), std::string::npos);
+}
+
+TEST(MetricsLog, ReadCsvParsesNanAndInfinity) {
+  const std::string path = progress_path();
+  write_file_atomic(path, "epoch,x\n1,nan\n2,-inf\n");
+  const CsvTable t = read_csv(path);
+  EXPECT_TRUE(std::isnan(t.rows[0][1]));
+  EXPECT_EQ(t.rows[1][1], -std::numeric_limits<double>::infinity());
+}
+
+TEST(MetricsLog, ReadCsvRejectsMalformedLinesWithFileAndLine) {
+  const std::string path = progress_path();
+  write_file_atomic(path, "epoch,x\n1,2\n2\n");
+  EXPECT_EQ(error_of([&] { read_csv(path); }), path + ":3: 1 values for 2 columns");
+  write_file_atomic(path, "epoch,x\n1,abc\n");
+  EXPECT_EQ(error_of([&] { read_csv(path); }), path + ":2: column 'x' is not a number: 'abc'");
+  write_file_atomic(path, "epoch,x\n1,\n");
+  EXPECT_EQ(error_of([&] { read_csv(path); }), path + ":2: column 'x' is not a number: ''");
+  write_file_atomic(path, "");
+  EXPECT_EQ(error_of([&] { read_csv(path); }), path + ": empty file, expected a CSV header line");
+}
+
+TEST(MetricsLog, ResumeDropsRowsAfterTheResumedEpoch) {
+  const std::string path = progress_path();
+  write_epochs(path, 5);
+  MetricsLog log = MetricsLog::resume(path, kColumns, 3);
+  CsvTable t = read_csv(path);  // rewritten at once, before any new row
+  ASSERT_EQ(t.rows.size(), 3U);
+  EXPECT_EQ(t.rows.back()[0], 3);
+  log.append_row({4, 400, 0.9, 0.5});
+  t = read_csv(path);
+  ASSERT_EQ(t.rows.size(), 4U);
+  // No epoch twice, none missing.
+  for (std::size_t i = 0; i < t.rows.size(); ++i) EXPECT_EQ(t.rows[i][0], double(i + 1));
+  EXPECT_EQ(t.rows[3][2], 0.9);
+}
+
+TEST(MetricsLog, ResumeAtTheLastLoggedEpochKeepsEveryRow) {
+  const std::string path = progress_path();
+  write_epochs(path, 4);
+  const std::string before = read_file(path);
+  MetricsLog::resume(path, kColumns, 4);
+  EXPECT_EQ(read_file(path), before);
+}
+
+TEST(MetricsLog, ResumeRefusesALogBehindTheCheckpoint) {
+  const std::string path = progress_path();
+  write_epochs(path, 2);
+  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, kColumns, 3); }),
+            path + ": the log ends at epoch 2 but the run resumes after epoch 3; rows would be missing");
+  MetricsLog(path, kColumns);
+  EXPECT_NE(error_of([&] { MetricsLog::resume(path, kColumns, 1); }).find("ends before any epoch"),
+            std::string::npos);
+}
+
+TEST(MetricsLog, ResumeRefusesADifferentHeader) {
+  const std::string path = progress_path();
+  write_epochs(path, 2);
+  auto other = kColumns;
+  other.push_back("l1/critic_loss");
+  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, other, 2); }),
+            path +
+                ": header 'epoch,env_steps,test/success_rate,l0/critic_loss' differs from this run's columns "
+                "'epoch,env_steps,test/success_rate,l0/critic_loss,l1/critic_loss'");
+}
+
+TEST(MetricsLog, ResumeNeedsAnEpochColumnAndAFile) {
+  const std::string path = progress_path();
+  MetricsLog(path, {"step", "x"});
+  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, {"step", "x"}, 0); }),
+            path + ": no 'epoch' column to resume from");
+  EXPECT_NE(error_of([&] { MetricsLog::resume(path + ".missing", kColumns, 0); }).find(path + ".missing"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace hindsight::io
