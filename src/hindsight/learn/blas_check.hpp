@@ -1,0 +1,18 @@
+#pragma once
+// Which BLAS serves LibTorch's float matmuls. Debian's LibTorch links the generic libblas.so.3, which is
+// the reference BLAS (about 15x slower on our networks) unless OpenBLAS provides that alternative: a silent
+// loss this check makes visible.
+#include <string>
+
+namespace hindsight::learn {
+
+// "openblas" when OpenBLAS serves sgemm_, "reference" for the netlib reference BLAS, else "unknown".
+std::string blas_backend();
+// A one-line description: OpenBLAS's build config, or the path of the library serving sgemm_.
+std::string blas_description();
+// True when the BLAS serving matmuls is an optimized one (OpenBLAS).
+bool blas_is_fast();
+// Caps OpenBLAS's own thread pool (LibTorch's set_num_threads does not reach it); no-op for other BLAS.
+void set_blas_threads(int threads);
+
+}  // namespace hindsight::learn

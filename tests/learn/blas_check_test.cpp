@@ -1,0 +1,23 @@
+#include "hindsight/learn/blas_check.hpp"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace hindsight::learn {
+namespace {
+
+// Guards a silent ~15x slowdown: with the reference libblas.so.3, LibTorch still works, only slowly.
+TEST(BlasCheck, OpenBlasServesTorchMatmul) {
+  const auto a = torch::ones({64, 64});
+  const auto c = torch::mm(a, a);
+  ASSERT_FLOAT_EQ(c[0][0].item<float>(), 64.0F);
+  EXPECT_EQ(blas_backend(), "openblas") << blas_description();
+  EXPECT_TRUE(blas_is_fast());
+}
+
+TEST(BlasCheck, DescriptionIsOpenBlasConfig) {
+  EXPECT_NE(blas_description().find("OpenBLAS"), std::string::npos) << blas_description();
+}
+
+}  // namespace
+}  // namespace hindsight::learn

@@ -1,0 +1,504 @@
+#include "hindsight/learn/ddpg.hpp"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/core/rng.hpp"
+
+namespace hindsight::learn {
+namespace {
+
+struct Transitions {
+  std::size_t n = 0;
+  std::vector<float> s, s2, a, r, d;
+};
+
+// n random transitions; about a fifth are terminal (discount 0).
+Transitions random_transitions(int in, int act, std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  Transitions t;
+  t.n = n;
+  auto fill = [&rng](std::vector<float>& v, std::size_t count, double lo, double hi) {
+    for (std::size_t i = 0; i < count; ++i) v.push_back(static_cast<float>(rng.uniform(lo, hi)));
+  };
+  fill(t.s, n * in, -2, 2);
+  fill(t.s2, n * in, -2, 2);
+  fill(t.a, n * act, -1, 1);
+  fill(t.r, n, -1, 0);
+  for (std::size_t i = 0; i < n; ++i) t.d.push_back(rng.uniform01() < 0.2 ? 0.0F : 1.0F);
+  return t;
+}
+
+UpdateStats update(DdpgLearner& learner, const Transitions& t) {
+  return learner.update(t.s, t.s2, t.a, t.r, t.d, t.n);
+}
+
+DdpgConfig small_config() {
+  DdpgConfig cfg;
+  cfg.hidden = {16, 16};
+  return cfg;
+}
+
+void expect_error_mentioning(const std::function<void()>& fn, const std::string& text) {
+  try {
+    fn();
+    ADD_FAILURE() << "no Error; expected one mentioning " << text;
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(text), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}
+
+std::vector<std::int64_t> layer_sizes(int in, const std::vector<int>& hidden, int out) {
+  std::vector<std::int64_t> s{in};
+  s.insert(s.end(), hidden.begin(), hidden.end());
+  s.push_back(out);
+  return s;
+}
+
+// An autograd copy of one network, read from the learner's documented flat layout.
+struct RefNet {
+  std::vector<torch::Tensor> params;  // w0, b0, w1, b1, ...
+
+  RefNet(const std::vector<float>& flat, std::size_t& offset, const std::vector<std::int64_t>& sizes) {
+    auto take = [&](at::IntArrayRef shape, std::int64_t count) {
+      auto t = torch::from_blob(const_cast<float*>(flat.data() + offset), shape).clone().requires_grad_();
+      offset += static_cast<std::size_t>(count);
+      return t;
+    };
+    for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+      params.push_back(take({sizes[l + 1], sizes[l]}, sizes[l + 1] * sizes[l]));
+      params.push_back(take({sizes[l + 1]}, sizes[l + 1]));
+    }
+  }
+  torch::Tensor forward(torch::Tensor x) const {
+    for (std::size_t i = 0; i < params.size(); i += 2) {
+      x = torch::addmm(params[i + 1], x, params[i].t());
+      if (i + 2 < params.size()) x = torch::relu(x);
+    }
+    return x;
+  }
+};
+
+std::vector<float> flatten(const std::vector<torch::Tensor>& grads) {
+  std::vector<float> out;
+  for (const auto& g : grads) {
+    auto c = g.contiguous();
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  return out;
+}
+
+// The DDPG losses written plainly with autograd; returns {critic gradient, actor gradient}.
+std::pair<std::vector<float>, std::vector<float>> reference_gradients(const DdpgLearner& learner,
+                                                                      const Transitions& t) {
+  const DdpgConfig& cfg = learner.config();
+  const int d = learner.input_dim(), ad = learner.action_dim();
+  const auto n = static_cast<std::int64_t>(t.n);
+  const auto flat = learner.flat_parameters();
+  std::size_t offset = 0;
+  const RefNet actor(flat, offset, layer_sizes(d, cfg.hidden, ad));
+  const RefNet critic(flat, offset, layer_sizes(d + ad, cfg.hidden, 1));
+  const RefNet actor_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d, cfg.hidden, ad)) : actor;
+  const RefNet critic_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
+  auto q_of = [&cfg](const RefNet& net, const torch::Tensor& x) {
+    auto raw = net.forward(x);
+    return cfg.bounded_critic ? cfg.q_min * torch::sigmoid(raw) : raw;
+  };
+  auto tensor = [](const std::vector<float>& v, at::IntArrayRef shape) {
+    return torch::from_blob(const_cast<float*>(v.data()), shape).clone();
+  };
+  const auto s = tensor(t.s, {n, d}), s2 = tensor(t.s2, {n, d}), a = tensor(t.a, {n, ad});
+  const auto r = tensor(t.r, {n, 1}), disc = tensor(t.d, {n, 1});
+  torch::Tensor y;
+  {
+    torch::NoGradGuard no_grad;
+    const auto q2 = q_of(critic_t, torch::cat({s2, torch::tanh(actor_t.forward(s2))}, 1));
+    y = torch::clamp(r + cfg.gamma * disc * q2, cfg.q_min, cfg.q_max);
+  }
+  const auto critic_loss = (q_of(critic, torch::cat({s, a}, 1)) - y).pow(2).mean();
+  const auto pi = torch::tanh(actor.forward(s));
+  const auto actor_loss = -q_of(critic, torch::cat({s, pi}, 1)).mean() + cfg.action_l2 * pi.pow(2).mean();
+  return {flatten(torch::autograd::grad({critic_loss}, critic.params)),
+          flatten(torch::autograd::grad({actor_loss}, actor.params))};
+}
+
+void expect_close(const std::vector<float>& got, const std::vector<float>& want, const char* what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  float scale = 0.0F;
+  for (float w : want) scale = std::max(scale, std::abs(w));
+  ASSERT_GT(scale, 0.0F) << what;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_NEAR(got[i], want[i], 1e-4F * scale) << what << " index " << i;
+  }
+}
+
+TEST(DdpgConfig, RejectsInvalidFieldsNamingThem) {
+  auto rejects = [](const std::function<void(DdpgConfig&)>& mutate, const std::string& field) {
+    DdpgConfig cfg;
+    mutate(cfg);
+    expect_error_mentioning([&cfg] { DdpgLearner(3, 1, cfg, 0); }, field);
+  };
+  rejects([](DdpgConfig& c) { c.actor_lr = -1e-3; }, "actor_lr");
+  rejects([](DdpgConfig& c) { c.critic_lr = 0; }, "critic_lr");
+  rejects([](DdpgConfig& c) { c.polyak = 1.5; }, "polyak");
+  rejects([](DdpgConfig& c) { c.gamma = -0.1; }, "gamma");
+  rejects([](DdpgConfig& c) { c.hidden = {}; }, "hidden");
+  rejects([](DdpgConfig& c) { c.hidden = {16, 0}; }, "hidden");
+  rejects([](DdpgConfig& c) { c.q_min = 0; }, "q_min");
+  rejects([](DdpgConfig& c) { c.action_l2 = -1; }, "action_l2");
+  rejects([](DdpgConfig& c) { c.torch_threads = 0; }, "torch_threads");
+  rejects(
+      [](DdpgConfig& c) {
+        c.bounded_critic = true;
+        c.q_min = 1;
+        c.q_max = 2;
+      },
+      "q_min");
+  expect_error_mentioning([] { DdpgLearner(0, 1, DdpgConfig{}, 0); }, "input_dim");
+}
+
+TEST(DdpgLearner, SameSeedSameParametersDifferentSeedDiffers) {
+  const DdpgLearner a(5, 2, small_config(), 7), b(5, 2, small_config(), 7), c(5, 2, small_config(), 8);
+  EXPECT_EQ(a.flat_parameters(), b.flat_parameters());
+  EXPECT_NE(a.flat_parameters(), c.flat_parameters());
+  EXPECT_EQ(a.num_parameters(), 2 * (a.actor_parameters() + a.critic_parameters()));
+  EXPECT_EQ(a.actor_parameters(), std::size_t{16 * 5 + 16 + 16 * 16 + 16 + 2 * 16 + 2});
+  EXPECT_EQ(a.critic_parameters(), std::size_t{16 * 7 + 16 + 16 * 16 + 16 + 16 + 1});
+}
+
+TEST(DdpgLearner, SameSeedSameUpdatesOnSameData) {
+  DdpgLearner a(5, 2, small_config(), 3), b(5, 2, small_config(), 3);
+  for (int i = 0; i < 5; ++i) {
+    const auto t = random_transitions(5, 2, 32, 100 + i);
+    const auto sa = update(a, t), sb = update(b, t);
+    EXPECT_EQ(sa.critic_loss, sb.critic_loss);
+    EXPECT_EQ(sa.actor_loss, sb.actor_loss);
+    EXPECT_EQ(sa.q_mean, sb.q_mean);
+    a.update_targets();
+    b.update_targets();
+  }
+  EXPECT_EQ(a.flat_parameters(), b.flat_parameters());
+}
+
+TEST(DdpgLearner, FlatParametersRoundTrip) {
+  DdpgLearner a(4, 2, small_config(), 1), b(4, 2, small_config(), 2);
+  auto params = a.flat_parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i] += 0.001F * static_cast<float>(i % 7);
+  b.set_flat_parameters(params);
+  EXPECT_EQ(b.flat_parameters(), params);
+  params.pop_back();
+  expect_error_mentioning([&] { b.set_flat_parameters(params); }, "set_flat_parameters");
+}
+
+TEST(DdpgLearner, ActIsRowwiseAndBounded) {
+  const DdpgLearner learner(3, 2, small_config(), 4);
+  std::vector<float> inputs;
+  Rng rng(9);
+  for (int i = 0; i < 3 * 10; ++i) inputs.push_back(static_cast<float>(rng.uniform(-100, 100)));
+  std::vector<float> batched(2 * 10);
+  learner.act(inputs, batched);
+  for (std::size_t row = 0; row < 10; ++row) {
+    std::vector<float> one(2);
+    learner.act(std::span<const float>(inputs).subspan(3 * row, 3), one);
+    for (std::size_t j = 0; j < 2; ++j) {
+      EXPECT_NEAR(one[j], batched[2 * row + j], 1e-5F);
+      EXPECT_GE(one[j], -1.0F);
+      EXPECT_LE(one[j], 1.0F);
+    }
+  }
+}
+
+TEST(DdpgLearner, RejectsMismatchedSizes) {
+  DdpgLearner learner(3, 2, small_config(), 4);
+  auto t = random_transitions(3, 2, 8, 1);
+  expect_error_mentioning([&] { learner.update(t.s, t.s2, t.a, t.r, t.d, 9); }, "inputs");
+  t.a.pop_back();
+  expect_error_mentioning([&] { update(learner, t); }, "actions");
+  std::vector<float> out(3);
+  expect_error_mentioning([&] { learner.act(std::span<const float>(t.s).first(6), out); }, "act");
+  expect_error_mentioning([&] { learner.q_value(std::span<const float>(t.s).first(2), t.a); }, "q_value");
+}
+
+TEST(DdpgLearner, GradientsMatchAutogradReference) {
+  for (const bool hac_style : {false, true}) {
+    SCOPED_TRACE(hac_style ? "bounded critic, no targets" : "targets, unbounded critic");
+    DdpgConfig cfg;
+    cfg.hidden = {32, 24};
+    cfg.action_l2 = 0.5;
+    cfg.q_min = hac_style ? -1.0 : -0.5;  // tight enough that many targets are clipped
+    cfg.bounded_critic = hac_style;
+    cfg.target_networks = !hac_style;
+    DdpgLearner learner(5, 3, cfg, 11);
+    // A few steps first, so the targets differ from the main networks.
+    for (int i = 0; i < 3; ++i) update(learner, random_transitions(5, 3, 64, 20 + i));
+    const auto t = random_transitions(5, 3, 64, 30);
+    const auto [critic_ref, actor_ref] = reference_gradients(learner, t);
+    std::vector<std::vector<float>> seen;
+    learner.set_gradient_reducer([&seen](std::span<float> g) { seen.emplace_back(g.begin(), g.end()); });
+    update(learner, t);
+    ASSERT_EQ(seen.size(), 2U);
+    expect_close(seen[0], critic_ref, "critic gradient");
+    expect_close(seen[1], actor_ref, "actor gradient");
+  }
+}
+
+TEST(DdpgLearner, AdamStepsMatchHandComputedAdam) {
+  DdpgConfig cfg = small_config();
+  cfg.actor_lr = 2e-3;
+  DdpgLearner learner(4, 2, cfg, 5);
+  std::vector<std::vector<float>> grads;
+  learner.set_gradient_reducer([&grads](std::span<float> g) { grads.emplace_back(g.begin(), g.end()); });
+  const std::size_t na = learner.actor_parameters(), nc = learner.critic_parameters();
+  const auto initial = learner.flat_parameters();
+  std::vector<double> p(initial.begin(), initial.begin() + static_cast<std::ptrdiff_t>(na + nc));
+  std::vector<double> m(p.size(), 0.0), v(p.size(), 0.0);
+  for (int step = 1; step <= 3; ++step) {
+    grads.clear();
+    update(learner, random_transitions(4, 2, 32, 40 + step));
+    ASSERT_EQ(grads.size(), 2U);
+    // grads[0] is the critic's (flat offset na), grads[1] the actor's (offset 0).
+    for (const auto& [g, offset, lr] : {std::tuple{grads[1], std::size_t{0}, cfg.actor_lr},
+                                        std::tuple{grads[0], na, cfg.critic_lr}}) {
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        const std::size_t k = offset + i;
+        m[k] = 0.9 * m[k] + 0.1 * g[i];
+        v[k] = 0.999 * v[k] + 0.001 * double{g[i]} * g[i];
+        const double m_hat = m[k] / (1 - std::pow(0.9, step)), v_hat = v[k] / (1 - std::pow(0.999, step));
+        p[k] -= lr * m_hat / (std::sqrt(v_hat) + 1e-8);
+      }
+    }
+  }
+  const auto got = learner.flat_parameters();
+  for (std::size_t k = 0; k < p.size(); ++k) ASSERT_NEAR(got[k], p[k], 2e-6) << "parameter " << k;
+}
+
+TEST(DdpgLearner, PolyakAveragesTargetsTowardMain) {
+  DdpgConfig cfg;
+  cfg.hidden = {3};
+  DdpgLearner learner(2, 1, cfg, 1);
+  const std::size_t main = learner.actor_parameters() + learner.critic_parameters();
+  ASSERT_EQ(main, std::size_t{(3 * 2 + 3) + (3 + 1) + (3 * 3 + 3) + (3 + 1)});
+  std::vector<float> params(learner.num_parameters());
+  for (std::size_t i = 0; i < main; ++i) {
+    params[i] = 0.01F * static_cast<float>(i);                   // main
+    params[main + i] = -0.5F + 0.02F * static_cast<float>(i);    // target
+  }
+  learner.set_flat_parameters(params);
+  learner.update_targets();
+  const auto after = learner.flat_parameters();
+  for (std::size_t i : {std::size_t{0}, std::size_t{5}, std::size_t{12}, main - 1}) {
+    EXPECT_NEAR(after[main + i], 0.95F * params[main + i] + 0.05F * params[i], 1e-6F) << i;
+    EXPECT_EQ(after[i], params[i]) << "main parameter " << i << " must not move";
+  }
+
+  cfg.polyak = 1.0;
+  DdpgLearner frozen(2, 1, cfg, 1);
+  frozen.set_flat_parameters(params);
+  frozen.update_targets();
+  EXPECT_EQ(frozen.flat_parameters(), params);
+}
+
+TEST(DdpgLearner, WithoutTargetNetworksTargetsFollowMainNets) {
+  DdpgConfig with = small_config(), without = small_config();
+  with.polyak = 0.0;  // targets copied from the main networks after every update
+  without.target_networks = false;
+  DdpgLearner a(4, 2, with, 6), b(4, 2, without, 6);
+  ASSERT_EQ(b.num_parameters(), b.actor_parameters() + b.critic_parameters());
+  for (int i = 0; i < 4; ++i) {
+    const auto t = random_transitions(4, 2, 32, 60 + i);
+    const auto sa = update(a, t), sb = update(b, t);
+    a.update_targets();
+    b.update_targets();  // no-op
+    EXPECT_EQ(sa.critic_loss, sb.critic_loss);
+    EXPECT_EQ(sa.actor_loss, sb.actor_loss);
+  }
+  const auto pa = a.flat_parameters();
+  EXPECT_EQ(std::vector<float>(pa.begin(), pa.begin() + static_cast<std::ptrdiff_t>(b.num_parameters())),
+            b.flat_parameters());
+}
+
+TEST(DdpgLearner, SaveLoadRestoresNetworksAndAdamState) {
+  DdpgLearner a(4, 2, small_config(), 1), b(4, 2, small_config(), 2);
+  for (int i = 0; i < 3; ++i) {
+    update(a, random_transitions(4, 2, 32, 70 + i));
+    a.update_targets();
+  }
+  b.load(a.save());
+  EXPECT_EQ(b.flat_parameters(), a.flat_parameters());
+  const auto t = random_transitions(4, 2, 16, 80);
+  std::vector<float> act_a(32), act_b(32);
+  a.act(t.s, act_a);
+  b.act(t.s, act_b);
+  EXPECT_EQ(act_a, act_b);
+  // The next update only matches if the Adam moments and step counts came back too.
+  const auto sa = update(a, t), sb = update(b, t);
+  EXPECT_EQ(sa.critic_loss, sb.critic_loss);
+  EXPECT_EQ(sa.actor_loss, sb.actor_loss);
+  EXPECT_EQ(a.flat_parameters(), b.flat_parameters());
+}
+
+TEST(DdpgLearner, LoadRejectsTruncatedCorruptAndMismatchedBytes) {
+  DdpgLearner a(4, 2, small_config(), 1);
+  const std::string bytes = a.save();
+  const auto before = a.flat_parameters();
+  expect_error_mentioning([&] { a.load(bytes.substr(0, bytes.size() - 1)); }, "truncated");
+  expect_error_mentioning([&] { a.load(bytes.substr(0, 30)); }, "truncated");
+  expect_error_mentioning([&] { a.load(""); }, "checkpoint");
+  std::string corrupt = bytes;
+  corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x40);
+  expect_error_mentioning([&] { a.load(corrupt); }, "checksum");
+  DdpgConfig other = small_config();
+  other.hidden = {16, 8};
+  DdpgLearner b(4, 2, other, 1);
+  expect_error_mentioning([&] { b.load(bytes); }, "do not match");
+  EXPECT_EQ(a.flat_parameters(), before);
+}
+
+// Trains on one constant reward with discount 1 and returns the mean Q over the training rows.
+double train_constant_reward(const DdpgConfig& cfg, float reward, int updates) {
+  DdpgLearner learner(3, 1, cfg, 5);
+  auto t = random_transitions(3, 1, 64, 9);
+  std::fill(t.r.begin(), t.r.end(), reward);
+  std::fill(t.d.begin(), t.d.end(), 1.0F);
+  for (int i = 0; i < updates; ++i) {
+    update(learner, t);
+    learner.update_targets();
+  }
+  double sum = 0.0;
+  for (std::size_t i = 0; i < t.n; ++i) {
+    sum += learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3), std::span<const float>(t.a).subspan(i, 1));
+  }
+  return sum / static_cast<double>(t.n);
+}
+
+TEST(DdpgLearner, TargetIsClippedToQRange) {
+  DdpgConfig cfg = small_config();
+  cfg.critic_lr = 3e-3;
+  // Unclipped, +10 per step would drive Q toward 10 / (1 - gamma) = 500; the clip holds it at q_max = 0.
+  EXPECT_NEAR(train_constant_reward(cfg, 10.0F, 400), 0.0, 0.05);
+  cfg.q_min = -1.0;
+  EXPECT_NEAR(train_constant_reward(cfg, -10.0F, 400), -1.0, 0.05);
+}
+
+TEST(DdpgLearner, BoundedCriticStaysInRange) {
+  DdpgConfig cfg = small_config();
+  cfg.bounded_critic = true;
+  cfg.q_min = -10.0;
+  DdpgLearner learner(3, 1, cfg, 2);
+  auto t = random_transitions(3, 1, 64, 12);
+  for (auto& r : t.r) r *= 100.0F;
+  for (int round = 0; round < 2; ++round) {
+    Rng rng(round);
+    for (int i = 0; i < 200; ++i) {
+      std::vector<float> s(3), a(1);
+      for (auto& x : s) x = static_cast<float>(rng.uniform(-100, 100));
+      a[0] = static_cast<float>(rng.uniform(-1, 1));
+      const double q = learner.q_value(s, a);
+      ASSERT_GE(q, -10.0);
+      ASSERT_LE(q, 0.0);
+    }
+    for (int i = 0; i < 100; ++i) update(learner, t);
+  }
+}
+
+TEST(DdpgLearner, TerminalTransitionsLearnRewardExactly) {
+  DdpgConfig cfg;
+  cfg.hidden = {32, 32};
+  auto t = random_transitions(3, 2, 8, 13);
+  for (std::size_t i = 0; i < t.n; ++i) t.r[i] = -0.1F * static_cast<float>(i) - 0.05F;
+  std::fill(t.d.begin(), t.d.end(), 0.0F);  // y = r whatever s' and the targets say
+  DdpgLearner learner(3, 2, cfg, 8);
+  for (int i = 0; i < 1500; ++i) {
+    update(learner, t);
+    learner.update_targets();
+  }
+  for (std::size_t i = 0; i < t.n; ++i) {
+    const double q = learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3),
+                                     std::span<const float>(t.a).subspan(2 * i, 2));
+    EXPECT_NEAR(q, t.r[i], 0.02) << "row " << i;
+  }
+}
+
+TEST(DdpgLearner, ActorLearnsBanditOptimum) {
+  DdpgConfig cfg;
+  cfg.hidden = {64, 64};
+  cfg.action_l2 = 0.0;
+  DdpgLearner learner(1, 1, cfg, 21);
+  Rng rng(22);
+  Transitions t;
+  t.n = 128;
+  t.s.resize(t.n), t.s2.resize(t.n), t.a.resize(t.n), t.r.resize(t.n), t.d.assign(t.n, 0.0F);
+  for (int step = 0; step < 800; ++step) {
+    for (std::size_t i = 0; i < t.n; ++i) {
+      t.s[i] = static_cast<float>(rng.uniform(-1, 1));
+      t.a[i] = static_cast<float>(rng.uniform(-1, 1));
+      t.r[i] = -(t.a[i] - 0.5F * t.s[i]) * (t.a[i] - 0.5F * t.s[i]);  // best action: 0.5 x
+    }
+    t.s2 = t.s;
+    update(learner, t);
+    learner.update_targets();
+  }
+  for (float x = -0.9F; x <= 0.9F; x += 0.3F) {
+    float a = 0.0F;
+    learner.act(std::span<const float>(&x, 1), std::span<float>(&a, 1));
+    EXPECT_NEAR(a, 0.5F * x, 0.1F) << "x = " << x;
+  }
+}
+
+TEST(DdpgLearner, ActionL2PullsActionsToZeroWhenRewardIsFlat) {
+  DdpgConfig cfg;
+  cfg.hidden = {32, 32};
+  DdpgLearner learner(2, 2, cfg, 3);
+  auto params = learner.flat_parameters();
+  const std::size_t last_bias = learner.actor_parameters() - 2;  // actor output bias: last in the actor
+  params[last_bias] = params[last_bias + 1] = 1.5F;
+  learner.set_flat_parameters(params);
+  auto t = random_transitions(2, 2, 64, 31);
+  std::fill(t.r.begin(), t.r.end(), 0.0F);
+  auto mean_abs_action = [&] {
+    std::vector<float> out(2 * t.n);
+    learner.act(t.s, out);
+    double sum = 0.0;
+    for (float a : out) sum += std::abs(a);
+    return sum / static_cast<double>(out.size());
+  };
+  EXPECT_GT(mean_abs_action(), 0.6);
+  for (int i = 0; i < 400; ++i) {
+    update(learner, t);
+    learner.update_targets();
+  }
+  EXPECT_LT(mean_abs_action(), 0.1);
+}
+
+TEST(DdpgLearner, GradientReducerSeesEachNetworkOncePerStep) {
+  DdpgConfig cfg;
+  cfg.hidden = {8};
+  DdpgLearner learner(3, 2, cfg, 1);
+  std::vector<std::size_t> sizes;
+  learner.set_gradient_reducer([&sizes](std::span<float> g) { sizes.push_back(g.size()); });
+  const auto t = random_transitions(3, 2, 16, 2);
+  update(learner, t);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{learner.critic_parameters(), learner.actor_parameters()}));
+  update(learner, t);
+  EXPECT_EQ(sizes.size(), 4U);
+  learner.set_gradient_reducer({});
+  update(learner, t);
+  EXPECT_EQ(sizes.size(), 4U);
+
+  // The optimizer steps on what the reducer leaves: with fresh Adam moments, zeroed gradients move nothing.
+  DdpgLearner fresh(3, 2, cfg, 1);
+  fresh.set_gradient_reducer([](std::span<float> g) { std::fill(g.begin(), g.end(), 0.0F); });
+  const auto before = fresh.flat_parameters();
+  update(fresh, t);
+  EXPECT_EQ(fresh.flat_parameters(), before);
+}
+
+}  // namespace
+}  // namespace hindsight::learn
