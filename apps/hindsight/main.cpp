@@ -1,5 +1,6 @@
 // hindsight: train, evaluate, record and plot hierarchical goal-conditioned agents.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <map>
@@ -7,6 +8,7 @@
 
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
+#include "hindsight/train/comm.hpp"
 
 namespace {
 
@@ -20,6 +22,20 @@ void usage(std::FILE* out) {
       "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"
       "  env    --list                             registered env names\n",
       out);
+}
+
+// Prints the one error line and exits; under MPI the line names the rank and the whole job is stopped,
+// so no other rank is left waiting in a collective.
+[[noreturn]] void fail(const std::string& message, int code) {
+  const int rank = hindsight::train::launched_rank();
+  if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE")) {
+    std::fprintf(stderr, "hindsight: rank %d: %s\n", rank, message.c_str());
+    std::fflush(stderr);
+    hindsight::train::abort_all_ranks(code);
+  } else {
+    std::fprintf(stderr, "hindsight: %s\n", message.c_str());
+  }
+  std::exit(code);
 }
 
 }  // namespace
@@ -43,10 +59,8 @@ int main(int argc, char** argv) {
   try {
     return it->second(Args(argv + 2, argv + argc));
   } catch (const hindsight::Error& e) {
-    std::fprintf(stderr, "hindsight: %s\n", e.what());
-    return 1;
+    fail(e.what(), 1);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "hindsight: internal error: %s\n", e.what());
-    return 3;
+    fail(std::string("internal error: ") + e.what(), 3);
   }
 }

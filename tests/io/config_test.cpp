@@ -458,8 +458,10 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.hidden, (std::vector<int>{64, 64})) << env;
     EXPECT_EQ(c.epochs, 20) << env;
     EXPECT_EQ(c.cycles, 10) << env;
-    EXPECT_EQ(c.norm_init, NormInit::off) << env;
+    EXPECT_EQ(c.norm_init, NormInit::warmup) << env;
+    EXPECT_EQ(c.norm_warmup_episodes, 0) << env;  // online statistics only, as baselines
   }
+  EXPECT_EQ(reach.norm_warmup_episodes, 0);
 }
 
 TEST(Config, EveryPresetKeyHasACommentSayingWhereItComesFrom) {

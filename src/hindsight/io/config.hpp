@@ -14,8 +14,8 @@ namespace hindsight {
 // How HER picks replacement goals when sampling: a later achieved goal of the same episode, the
 // episode's final achieved goal, or no relabelling (plain DDPG).
 enum class HerStrategy { future, final, none };
-// How the observation normalizer starts: statistics from random-policy warmup episodes, loaded
-// from norm_file, or none at all (statistics learned online from the first rollouts, as baselines does).
+// How the input normalizers start: statistics from random-policy warm-up episodes, or loaded from
+// norm_file (both keep learning online unless norm_freeze), or off: no normalization at all (identity).
 enum class NormInit { warmup, file, off };
 
 // The config table: X(name, C++ type, default, range rule, doc). A range rule is checked whenever the
@@ -67,9 +67,9 @@ enum class NormInit { warmup, file, off };
   X(clip_obs, double, 200, above(0),                                                                    \
     "observations and goals are clipped to +-clip_obs before normalizing")                              \
   X(norm_init, NormInit, NormInit::warmup, anything(),                                                  \
-    "normalizer start: warmup (random-policy episodes), file (norm_file) or off (learn online)")        \
+    "normalizer: warmup (random episodes, then online), file (norm_file, then online), off (identity)")\
   X(norm_warmup_episodes, int, 1000, at_least(0),                                                       \
-    "norm_init=warmup: random-policy episodes that seed the statistics")                                \
+    "norm_init=warmup: random-policy episodes first; 0 = learn online only, as baselines")          \
   X(norm_file, std::string, "", anything(),                                                             \
     "norm_init=file: normalizer statistics file to start from")                                         \
   X(norm_eps, double, 0.01, above(0),                                                                   \
