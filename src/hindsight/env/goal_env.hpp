@@ -38,6 +38,7 @@ struct SubgoalSpec {
   std::vector<int> obs_indices;    // observation entries that make up a subgoal
   Box bounds;                      // where subgoals may be proposed
   std::vector<double> thresholds;  // per-dimension |reached - subgoal| limit for success
+  std::vector<int> marker_offsets; // offsets in a subgoal where a world-frame (x, y, z) starts (for drawing)
 };
 
 class GoalEnv {

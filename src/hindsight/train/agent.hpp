@@ -3,6 +3,7 @@
 // deterministically for tests), learns from its levels' buffers, and reports per-level metrics.
 // FlatAgent is DDPG+HER with one level; the HAC agent stacks several levels behind the same interface.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +21,15 @@ struct EpisodeOutcome {
   double reward_sum = 0.0;  // sum of env rewards
 };
 
+// What an observer sees after every env step of an episode (recording, debugging).
+struct StepInfo {
+  int step = 0;                                 // 1-based env step within the episode
+  const GoalObs* obs = nullptr;                 // the observation after the step
+  bool success = false;                         // env success after the step
+  std::vector<std::vector<double>> subgoals;    // subgoals[i]: level i+1's current goal for level i (HAC)
+};
+using StepObserver = std::function<void(const GoalEnv& env, const StepInfo& info)>;
+
 // A raw env trajectory (T steps): what the normalizer warm-up feeds to the agent.
 struct Trajectory {
   int T = 0;
@@ -30,7 +40,9 @@ class Agent {
  public:
   virtual ~Agent() = default;
   // Runs one episode from env.reset(seed); train = explore and store experience, else act deterministically.
-  virtual EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train) = 0;
+  // observer, when given, is called after every env step.
+  virtual EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
+                                     const StepObserver& observer = {}) = 0;
   // One gradient update on every level; stats are accumulated for epoch_metrics().
   virtual void train_step() = 0;
   // Target-network update on every level (once per cycle).

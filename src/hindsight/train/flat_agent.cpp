@@ -30,7 +30,7 @@ learn::EpisodeData to_episode_data(const Trajectory& t, std::vector<float> unit_
 FlatAgent::FlatAgent(const GoalEnv& env, LevelConfig cfg, std::uint64_t seed)
     : level_(env_level_spec(env), std::move(cfg), derive_seed(seed, "level0")), rng_(derive_seed(seed, "agent")) {}
 
-EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train) {
+EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train, const StepObserver& observer) {
   GoalObs o = env.reset(seed);
   const int T = env.max_episode_steps();
   const std::size_t na = env.action_space().size();
@@ -55,6 +55,7 @@ EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool tra
     out.success = r.success;
     ++out.steps;
     o = r.obs;
+    if (observer) observer(env, StepInfo{out.steps, &o, r.success, {}});
   }
   if (train) {
     tr.obs.insert(tr.obs.end(), o.observation.begin(), o.observation.end());

@@ -9,7 +9,8 @@ class FlatAgent final : public Agent {
   // One level over env's observation, goal and action spaces.
   FlatAgent(const GoalEnv& env, LevelConfig cfg, std::uint64_t seed);
 
-  EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train) override;
+  EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
+                             const StepObserver& observer = {}) override;
   void train_step() override;
   void update_targets() override { level_.update_targets(); }
   void observe_warmup(const Trajectory& trajectory) override;

@@ -74,7 +74,7 @@ bool Pendulum::is_success(std::span<const double> achieved, std::span<const doub
 }
 
 SubgoalSpec Pendulum::default_subgoal_spec() const {
-  return SubgoalSpec{{0, 1, 2}, obs_space_, {0.1, 0.1, cfg_.speed_threshold}};
+  return SubgoalSpec{{0, 1, 2}, obs_space_, {0.1, 0.1, cfg_.speed_threshold}, {}};
 }
 
 }  // namespace hindsight::classic

@@ -256,11 +256,13 @@ SubgoalSpec FetchEnv::default_subgoal_spec() const {
     s.bounds.low = {ws.low[0], ws.low[1], ws.low[2], ws.low[0], ws.low[1], kTableTopZ};
     s.bounds.high = {ws.high[0], ws.high[1], ws.high[2], ws.high[0], ws.high[1], ws.high[2]};
     s.thresholds = std::vector<double>(6, 0.05);
+    s.marker_offsets = {0, 3};
   } else {
     s.obs_indices = {0, 1, 2};
     s.bounds.low = {ws.low[0], ws.low[1], ws.low[2]};
     s.bounds.high = {ws.high[0], ws.high[1], ws.high[2]};
     s.thresholds = std::vector<double>(3, 0.05);
+    s.marker_offsets = {0};
   }
   return s;
 }
