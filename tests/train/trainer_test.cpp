@@ -1,0 +1,255 @@
+#include "hindsight/train/trainer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/io/atomic_file.hpp"
+#include "hindsight/io/metrics_log.hpp"
+#include "hindsight/io/run_dir.hpp"
+
+namespace hindsight::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string fresh_dir(const std::string& name) {
+  const std::string d = ::testing::TempDir() + "trainer_test_" + name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// A small, fast FetchReach configuration.
+TrainConfig tiny_reach(const std::string& out) {
+  TrainConfig c = default_config();
+  c.env = "FetchReach";
+  c.epochs = 2;
+  c.cycles = 2;
+  c.episodes_per_cycle = 1;
+  c.updates_per_cycle = 4;
+  c.batch_size = 32;
+  c.hidden = {16, 16};
+  c.test_episodes = 2;
+  c.buffer_size = 10000;
+  c.norm_warmup_episodes = 3;
+  c.out = out;
+  c.seed = 7;
+  return c;
+}
+
+std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
+  const auto t = io::read_csv(progress);
+  const std::size_t wall = t.column("wall_seconds");
+  std::vector<std::vector<double>> rows;
+  for (auto r : t.rows) {
+    r.erase(r.begin() + static_cast<std::ptrdiff_t>(wall));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+TEST(Trainer, FetchReachLearnsWithinFiveEpochs) {
+  // The FetchReach preset's values (baselines HER), single process, fixed seed.
+  TrainConfig c = default_config();
+  c.env = "FetchReach";
+  c.epochs = 5;
+  c.cycles = 10;
+  c.norm_warmup_episodes = 0;
+  c.out = fresh_dir("reach");
+  c.seed = 1;
+  LocalComm comm;
+  Trainer t(c, comm);
+  t.run();
+  const auto table = io::read_csv(io::run_paths(t.run_dir()).progress);
+  ASSERT_EQ(table.rows.size(), 5u);
+  auto setup = make_setup(c);
+  load_checkpoint(io::run_paths(t.run_dir()).latest_checkpoint, c, *setup.agent);
+  const auto r = evaluate(*setup.agent, *setup.env, 100, 12345);
+  EXPECT_GE(r.success_rate, 0.95);
+}
+
+TEST(Trainer, ResumeContinuesExactlyLikeAnUninterruptedRun) {
+  const std::string out = fresh_dir("resume");
+  LocalComm comm;
+  TrainConfig straight = tiny_reach(out);
+  straight.epochs = 3;
+  straight.run_name = "straight";
+  Trainer a(straight, comm);
+  a.run();
+
+  TrainConfig split = tiny_reach(out);
+  split.epochs = 2;
+  split.run_name = "split";
+  Trainer b(split, comm);
+  b.run();
+  auto resumed = Trainer::resume(b.run_dir(), {"epochs=3"}, comm);
+  EXPECT_EQ(resumed.counters().epoch, 2);
+  resumed.run();
+
+  const auto ra = rows_without_wall_time(io::run_paths(a.run_dir()).progress);
+  const auto rb = rows_without_wall_time(io::run_paths(b.run_dir()).progress);
+  ASSERT_EQ(rb.size(), 3u);  // each epoch exactly once
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(rb[i][0], static_cast<double>(i + 1));
+  EXPECT_EQ(ra.size(), rb.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    for (std::size_t j = 0; j < ra[i].size(); ++j) {
+      if (std::isnan(ra[i][j])) {
+        EXPECT_TRUE(std::isnan(rb[i][j]));
+      } else {
+        EXPECT_DOUBLE_EQ(ra[i][j], rb[i][j]) << "row " << i << " column " << j;
+      }
+    }
+  }
+}
+
+TEST(Trainer, ResumeRefusesWhatIsNotARun) {
+  LocalComm comm;
+  const std::string d = fresh_dir("notarun");
+  try {
+    Trainer::resume(d, {}, comm);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a run directory"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Trainer::resume(d + "/missing", {}, comm), Error);
+  // A run whose config exists but whose checkpoint is missing.
+  io::write_file_atomic(d + "/config.yaml", to_yaml(tiny_reach(d)));
+  try {
+    Trainer::resume(d, {}, comm);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no checkpoint"), std::string::npos) << e.what();
+  }
+  // Only epochs may change on resume.
+  TrainConfig c = tiny_reach(fresh_dir("resume_override"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  EXPECT_THROW(Trainer::resume(t.run_dir(), {"actor_lr=0.5"}, comm), Error);
+}
+
+TEST(Trainer, CheckpointRoundTripGivesTheSamePolicy) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("roundtrip"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  const std::string ckpt = io::run_paths(t.run_dir()).latest_checkpoint;
+  auto s1 = make_setup(c), s2 = make_setup(c);
+  const Counters k = load_checkpoint(ckpt, c, *s1.agent);
+  load_checkpoint(ckpt, c, *s2.agent);
+  EXPECT_EQ(k.epoch, 1);
+  EXPECT_EQ(k.episodes, 2);
+  EXPECT_EQ(k.env_steps, 100);
+  const auto e1 = evaluate(*s1.agent, *s1.env, 5, 99), e2 = evaluate(*s2.agent, *s2.env, 5, 99);
+  EXPECT_EQ(e1.success_rate, e2.success_rate);
+  EXPECT_EQ(e1.mean_reward, e2.mean_reward);
+  Level& l1 = *s1.agent->levels()[0];
+  Level& l2 = *t.agent().levels()[0];
+  EXPECT_EQ(l1.learner().flat_parameters(), l2.learner().flat_parameters());
+  EXPECT_EQ(l1.obs_norm().raw(), l2.obs_norm().raw());
+  EXPECT_EQ(l1.buffer().transitions(), l2.buffer().transitions());
+}
+
+TEST(Trainer, CheckpointOfAnotherEnvIsRefused) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("otherenv"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  TrainConfig push = c;
+  push.env = "FetchPush";
+  auto s = make_setup(push);
+  try {
+    load_checkpoint(io::run_paths(t.run_dir()).latest_checkpoint, push, *s.agent);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint is for env FetchReach"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, NormalizerInitialisationModes) {
+  LocalComm comm;
+  // warmup: N random episodes, every observation counted, then training keeps updating.
+  TrainConfig c = tiny_reach(fresh_dir("norm"));
+  c.epochs = 1;
+  c.norm_warmup_episodes = 4;
+  c.norm_freeze = true;
+  Trainer t(c, comm);
+  t.run();
+  Level& l = *t.agent().levels()[0];
+  EXPECT_EQ(l.obs_norm().count(), 4u * 50u);  // frozen after warm-up: training episodes not added
+  EXPECT_TRUE(l.obs_norm().frozen());
+  const std::string stats = t.run_dir() + "/normalizer.json";
+  ASSERT_TRUE(io::file_exists(stats));
+
+  // file: the statistics saved by the earlier run, loaded as they are.
+  TrainConfig f = tiny_reach(fresh_dir("norm_file"));
+  f.epochs = 1;
+  f.norm_init = NormInit::file;
+  f.norm_file = stats;
+  f.norm_freeze = true;
+  Trainer tf(f, comm);
+  tf.run();
+  EXPECT_EQ(tf.agent().levels()[0]->obs_norm().raw(), l.obs_norm().raw());
+
+  // off: identity.
+  TrainConfig o = tiny_reach(fresh_dir("norm_off"));
+  o.epochs = 1;
+  o.norm_init = NormInit::off;
+  Trainer to(o, comm);
+  to.run();
+  const auto z = to.agent().levels()[0]->obs_norm().normalize(std::vector<double>(10, 123.0));
+  EXPECT_EQ(z, std::vector<double>(10, 123.0));
+
+  // Online: without freeze, training episodes keep updating the statistics.
+  TrainConfig n = tiny_reach(fresh_dir("norm_online"));
+  n.epochs = 1;
+  n.norm_warmup_episodes = 2;
+  Trainer tn(n, comm);
+  tn.run();
+  EXPECT_EQ(tn.agent().levels()[0]->obs_norm().count(), (2u + 2u) * 50u);
+}
+
+TEST(Trainer, NormalizerFileErrorsAreClear) {
+  LocalComm comm;
+  const std::string d = fresh_dir("norm_bad");
+  io::write_file_atomic(d + "/bad.json", "{\"format\": \"hindsight-normalizers\", \"levels\": []}");
+  TrainConfig f = tiny_reach(d);
+  f.norm_init = NormInit::file;
+  f.norm_file = d + "/bad.json";
+  Trainer t(f, comm);
+  try {
+    t.run();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 0 level(s)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, EvaluateIsDeterministic) {
+  TrainConfig c = tiny_reach(fresh_dir("eval"));
+  auto s = make_setup(c);
+  const auto a = evaluate(*s.agent, *s.env, 3, 5), b = evaluate(*s.agent, *s.env, 3, 5);
+  EXPECT_EQ(a.mean_reward, b.mean_reward);
+  EXPECT_THROW(evaluate(*s.agent, *s.env, 0, 5), Error);
+}
+
+TEST(Trainer, FlatLevelConfigResolvesGammaAndTargetClip) {
+  TrainConfig c = default_config();
+  c.env = "FetchPush";
+  auto env = make_setup(c).env;
+  const LevelConfig lc = flat_level_config(c, *env);
+  EXPECT_DOUBLE_EQ(lc.ddpg.gamma, 0.98);  // 1 - 1/T, T = 50
+  EXPECT_NEAR(lc.ddpg.q_min, -50.0, 1e-9);
+  EXPECT_EQ(lc.ddpg.q_max, 0.0);
+  c.gamma = 0.9;
+  EXPECT_NEAR(flat_level_config(c, *env).ddpg.q_min, -10.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace hindsight::train
