@@ -106,7 +106,8 @@ std::pair<std::vector<float>, std::vector<float>> reference_gradients(const Ddpg
   const RefNet actor(flat, offset, layer_sizes(d, cfg.hidden, ad));
   const RefNet critic(flat, offset, layer_sizes(d + ad, cfg.hidden, 1));
   const RefNet actor_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d, cfg.hidden, ad)) : actor;
-  const RefNet critic_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
+  const RefNet critic_t =
+      cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
   auto q_of = [&cfg](const RefNet& net, const torch::Tensor& x) {
     auto raw = net.forward(x);
     return cfg.bounded_critic ? cfg.q_min * torch::sigmoid(raw) : raw;
@@ -264,8 +265,8 @@ TEST(DdpgLearner, AdamStepsMatchHandComputedAdam) {
     update(learner, random_transitions(4, 2, 32, 40 + step));
     ASSERT_EQ(grads.size(), 2U);
     // grads[0] is the critic's (flat offset na), grads[1] the actor's (offset 0).
-    for (const auto& [g, offset, lr] : {std::tuple{grads[1], std::size_t{0}, cfg.actor_lr},
-                                        std::tuple{grads[0], na, cfg.critic_lr}}) {
+    for (const auto& [g, offset, lr] :
+         {std::tuple{grads[1], std::size_t{0}, cfg.actor_lr}, std::tuple{grads[0], na, cfg.critic_lr}}) {
       for (std::size_t i = 0; i < g.size(); ++i) {
         const std::size_t k = offset + i;
         m[k] = 0.9 * m[k] + 0.1 * g[i];
@@ -287,8 +288,8 @@ TEST(DdpgLearner, PolyakAveragesTargetsTowardMain) {
   ASSERT_EQ(main, std::size_t{(3 * 2 + 3) + (3 + 1) + (3 * 3 + 3) + (3 + 1)});
   std::vector<float> params(learner.num_parameters());
   for (std::size_t i = 0; i < main; ++i) {
-    params[i] = 0.01F * static_cast<float>(i);                   // main
-    params[main + i] = -0.5F + 0.02F * static_cast<float>(i);    // target
+    params[i] = 0.01F * static_cast<float>(i);                 // main
+    params[main + i] = -0.5F + 0.02F * static_cast<float>(i);  // target
   }
   learner.set_flat_parameters(params);
   learner.update_targets();
@@ -373,7 +374,8 @@ double train_constant_reward(const DdpgConfig& cfg, float reward, int updates) {
   }
   double sum = 0.0;
   for (std::size_t i = 0; i < t.n; ++i) {
-    sum += learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3), std::span<const float>(t.a).subspan(i, 1));
+    sum += learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3),
+                           std::span<const float>(t.a).subspan(i, 1));
   }
   return sum / static_cast<double>(t.n);
 }
