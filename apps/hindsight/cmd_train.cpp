@@ -43,8 +43,12 @@ int cmd_train(const Args& args) {
     return 0;
   }
   auto comm = train::make_comm();
-  if (comm->is_root() && learn::blas_backend() != "openblas") {
-    std::fprintf(stderr, "hindsight: warning: LibTorch uses the slow reference BLAS (install libopenblas0-pthread)\n");
+  if (comm->is_root()) {
+    if (!learn::blas_is_fast()) {
+      std::fprintf(stderr, "hindsight: warning: LibTorch uses the slow reference BLAS (install libopenblas0-pthread)\n");
+    } else if (const std::string hint = learn::blas_tuning_hint(); !hint.empty()) {
+      std::fprintf(stderr, "hindsight: note: %s\n", hint.c_str());
+    }
   }
   if (const auto dir = p.value("--resume")) {
     for (const char* f : {"--config", "--env", "--levels", "--seed", "--out"}) {

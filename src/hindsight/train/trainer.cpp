@@ -278,6 +278,7 @@ void Trainer::init_normalizers() {
       // Each rank runs its share of the random episodes.
       const int n = cfg_.norm_warmup_episodes;
       const int mine = n / comm_->size() + (comm_->rank() < n % comm_->size() ? 1 : 0);
+      if (n == 0) break;  // statistics learned online only, as baselines
       Rng rng(derive_seed(derive_seed(cfg_.seed, "warmup-actions"), static_cast<std::uint64_t>(comm_->rank())));
       ProgressBar bar("normalizer warm-up", mine, comm_->is_root());
       for (int e = 0; e < mine; ++e) {
