@@ -23,6 +23,7 @@ struct FetchTaskConfig {
   int n_substeps = 20;               // physics steps per control step
   int max_episode_steps = 50;        // control steps per episode
   double action_scale = 0.05;        // metres of end-effector displacement per unit action
+  double gripper_start_z = 0.535;    // grip point height after reset (m); Push starts just above the table
 };
 
 // The published configuration of each task.
