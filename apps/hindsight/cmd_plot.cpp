@@ -12,8 +12,10 @@ namespace hindsight::cli {
 
 int cmd_plot(const Args& args) {
   const ParsedArgs p(args, {"--out", "--smooth", "--x"}, {});
-  check(!p.positional().empty(), "plot expects run directories: hindsight plot RUN_DIR [RUN_DIR ...] [--out DIR]");
-  for (const auto& run : p.positional()) check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
+  check(!p.positional().empty(),
+        "plot expects run directories: hindsight plot RUN_DIR [RUN_DIR ...] [--out DIR]");
+  for (const auto& run : p.positional())
+    check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
   plot::PlotOptions opts;
   // One run: its own plots/ directory. Several: a comparison belongs to none of them, so --out is required.
   check(p.positional().size() == 1 || p.value("--out"), "plotting several runs needs --out DIR");

@@ -24,7 +24,8 @@ namespace hindsight::cli {
 int cmd_record(const Args& args) {
   const ParsedArgs p(args, {"--checkpoint", "--episodes", "--seed", "--out", "--width", "--height", "--png"},
                      {"--gif", "--no-shadows"});
-  check(p.positional().size() == 1, "record expects one run directory: hindsight record RUN_DIR [--out FILE.mp4]");
+  check(p.positional().size() == 1,
+        "record expects one run directory: hindsight record RUN_DIR [--out FILE.mp4]");
   const std::string run = p.positional()[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
   const int episodes = static_cast<int>(p.int_value("--episodes", 1, 10000).value_or(3));
@@ -34,13 +35,15 @@ int cmd_record(const Args& args) {
   const auto png_dir = p.value("--png");
   check(!png_dir || (!p.value("--out") && !p.has("--gif")),
         "--png DIR writes PNG frames instead of a video; it does not combine with --out or --gif");
-  const auto format = png_dir ? render::VideoFormat::png
-                              : p.has("--gif") ? render::VideoFormat::gif : render::VideoFormat::mp4;
+  const auto format = png_dir          ? render::VideoFormat::png
+                      : p.has("--gif") ? render::VideoFormat::gif
+                                       : render::VideoFormat::mp4;
 
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
   auto setup = train::make_setup(cfg);
-  check(setup.env->mj_model() != nullptr, "record needs a MuJoCo task; " + cfg.env +
-                                              " has no scene to render (FetchReach, FetchPush, FetchPickAndPlace do)");
+  check(setup.env->mj_model() != nullptr,
+        "record needs a MuJoCo task; " + cfg.env +
+            " has no scene to render (FetchReach, FetchPush, FetchPickAndPlace do)");
   // The checkpoint carries the normalizer statistics the policy was trained with; nothing is re-estimated.
   const std::string ckpt = checkpoint_path(run, p.value("--checkpoint").value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);

@@ -19,7 +19,7 @@ void usage(std::FILE* out) {
       "  train  --resume RUN_DIR [epochs=N]          continue a run from its newest checkpoint\n"
       "  eval   RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]\n"
       "  record RUN_DIR [--checkpoint best|latest|PATH] [--episodes N] [--seed S] [--out FILE.mp4]\n"
-      "         [--width W --height H] [--gif] [--png DIR] [--no-shadows]   headless video with goal markers\n"
+      "         [--width W --height H] [--gif] [--png DIR] [--no-shadows]   video with goal markers\n"
       "  plot   RUN_DIR [RUN_DIR ...] [--out DIR] [--smooth W] [--x env_steps|epoch|wall_seconds]\n"
       "  env    NAME [--reset] [--seed S] [--json]   spaces and the first observation\n"
       "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"

@@ -11,9 +11,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kFlatFigures{"level_actor_loss.png", "level_critic_loss.png", "level_q_mean.png",
-                                            "level_reward.png",     "level_success_rate.png", "test_success_rate.png",
-                                            "train_success_rate.png"};
+const std::vector<std::string> kFlatFigures{
+    "level_actor_loss.png",   "level_critic_loss.png", "level_q_mean.png",      "level_reward.png",
+    "level_success_rate.png", "test_success_rate.png", "train_success_rate.png"};
 
 TEST(CliPlot, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot_cli");
@@ -47,8 +47,9 @@ TEST(CliPlot, APlottingFailureDoesNotStopTraining) {
   const std::string dir = fresh_dir("plot_cli");
   fs::create_directories(dir + "/emptybin");
   // Without gnuplot on PATH: the run completes, warns once (not every epoch) and writes no plots.
-  const auto r = run_cli("train --env FetchReach --epochs 3 --out '" + dir + "/runs' run_name=a cycles=1 "
-                         "updates_per_cycle=2 batch_size=16 hidden=8 test_episodes=1 plot_every=1",
+  const auto r = run_cli("train --env FetchReach --epochs 3 --out '" + dir +
+                             "/runs' run_name=a cycles=1 "
+                             "updates_per_cycle=2 batch_size=16 hidden=8 test_episodes=1 plot_every=1",
                          "PATH='" + dir + "/emptybin'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::size_t warnings = 0;

@@ -1,4 +1,5 @@
-// `hindsight record` as a user runs it: a short trained run recorded to MP4, GIF and PNG frames, and bad input.
+// `hindsight record` as a user runs it: a short trained run recorded to MP4, GIF and PNG frames, and bad
+// input.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -43,13 +44,15 @@ TEST_F(CliRecord, DefaultOutputIsInTheRunsVideosDirectory) {
   const std::string video = run + "/videos/best-ep2.mp4";
   EXPECT_EQ(probe_video(video).frames, 102);
   EXPECT_EQ(dir_entries(run + "/videos"), std::vector<std::string>{"best-ep2.mp4"});
-  const auto latest = run_cli("record '" + run + "' --checkpoint latest --episodes 1 --width 64 --height 64 --gif");
+  const auto latest =
+      run_cli("record '" + run + "' --checkpoint latest --episodes 1 --width 64 --height 64 --gif");
   ASSERT_EQ(latest.exit_code, 0) << latest.err;
   EXPECT_EQ(probe_video(run + "/videos/latest-ep1.gif").codec, "gif");
 }
 
 TEST_F(CliRecord, PngFrames) {
-  const auto r = run_cli("record '" + run + "' --episodes 1 --width 64 --height 48 --png '" + dir + "/frames'");
+  const auto r =
+      run_cli("record '" + run + "' --episodes 1 --width 64 --height 48 --png '" + dir + "/frames'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto files = dir_entries(dir + "/frames");
   ASSERT_EQ(files.size(), 51u);
@@ -60,10 +63,13 @@ TEST_F(CliRecord, PngFrames) {
 TEST_F(CliRecord, RecordingDoesNotTouchTheNormalizerStatistics) {
   const std::string ckpt = run + "/checkpoints/best.ckpt", latest = run + "/checkpoints/latest.ckpt";
   const std::string norm = run + "/normalizer.json";
-  const auto before = std::vector<std::string>{io::read_file(ckpt), io::read_file(latest), io::read_file(norm)};
-  const auto r = run_cli("record '" + run + "' --episodes 1 --width 32 --height 32 --out '" + dir + "/x.mp4'");
+  const auto before =
+      std::vector<std::string>{io::read_file(ckpt), io::read_file(latest), io::read_file(norm)};
+  const auto r =
+      run_cli("record '" + run + "' --episodes 1 --width 32 --height 32 --out '" + dir + "/x.mp4'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ((std::vector<std::string>{io::read_file(ckpt), io::read_file(latest), io::read_file(norm)}), before);
+  EXPECT_EQ((std::vector<std::string>{io::read_file(ckpt), io::read_file(latest), io::read_file(norm)}),
+            before);
   EXPECT_EQ(r.err.find("warm-up"), std::string::npos) << "record must never run a normalizer warm-up";
 }
 

@@ -38,9 +38,18 @@ const char* kTwoLevelCsv =
     "2,200,4,2,0.2,0.2,0.4,0.4,0.2,0.6,0.2\n";
 
 TEST(PlotFigures, OneFigurePerMetricWithEveryLevelInIt) {
-  const std::vector<std::string> cols{"epoch", "env_steps", "episodes", "wall_seconds", "test/success_rate",
-                                      "train/success_rate", "l0/success_rate", "l0/actor_loss", "l1/actor_loss",
-                                      "l1/success_rate", "l1/subgoal_test_rate", "l0/success_rate"};
+  const std::vector<std::string> cols{"epoch",
+                                      "env_steps",
+                                      "episodes",
+                                      "wall_seconds",
+                                      "test/success_rate",
+                                      "train/success_rate",
+                                      "l0/success_rate",
+                                      "l0/actor_loss",
+                                      "l1/actor_loss",
+                                      "l1/success_rate",
+                                      "l1/subgoal_test_rate",
+                                      "l0/success_rate"};
   const auto figs = figure_specs(cols);
   std::vector<std::string> names;
   for (const auto& f : figs) names.push_back(f.name);
@@ -68,10 +77,11 @@ TEST(PlotRuns, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot");
   const std::string a = fake_run(dir, "flat", kFlatCsv), b = fake_run(dir, "hac2", kTwoLevelCsv);
   const auto result = plot_runs({a, b}, PlotOptions{.out_dir = dir + "/cmp", .smooth = 2});
-  EXPECT_EQ(dir_entries(dir + "/cmp"),
-            (std::vector<std::string>{"level_actor_loss.png", "level_critic_loss.png", "level_q_mean.png",
-                                      "level_reward.png", "level_subgoal_test_rate.png", "level_success_rate.png",
-                                      "test_success_rate.png", "train_success_rate.png"}));
+  EXPECT_EQ(
+      dir_entries(dir + "/cmp"),
+      (std::vector<std::string>{"level_actor_loss.png", "level_critic_loss.png", "level_q_mean.png",
+                                "level_reward.png", "level_subgoal_test_rate.png", "level_success_rate.png",
+                                "test_success_rate.png", "train_success_rate.png"}));
   EXPECT_EQ(result.written.size(), 8u);
   for (const auto& p : result.written) EXPECT_TRUE(is_png(p)) << p;
   EXPECT_TRUE(result.empty.empty());
@@ -88,8 +98,9 @@ TEST(PlotRuns, EveryXAxisWorks) {
 
 TEST(PlotRuns, AColumnWithoutValuesIsReportedNotDrawn) {
   const std::string dir = fresh_dir("plot");
-  const std::string a = fake_run(dir, "r", "epoch,env_steps,episodes,wall_seconds,test/success_rate,l0/q_mean\n"
-                                           "1,10,1,1,nan,-1\n");
+  const std::string a = fake_run(dir, "r",
+                                 "epoch,env_steps,episodes,wall_seconds,test/success_rate,l0/q_mean\n"
+                                 "1,10,1,1,nan,-1\n");
   const auto r = plot_runs({a}, PlotOptions{.out_dir = dir + "/out"});
   EXPECT_EQ(r.empty, std::vector<std::string>{"test_success_rate"});
   EXPECT_EQ(dir_entries(dir + "/out"), std::vector<std::string>{"level_q_mean.png"});
@@ -98,7 +109,8 @@ TEST(PlotRuns, AColumnWithoutValuesIsReportedNotDrawn) {
 TEST(PlotRuns, BadInputIsAClearErrorAndWritesNothing) {
   const std::string dir = fresh_dir("plot");
   const std::string a = fake_run(dir, "flat", kFlatCsv);
-  const std::string empty = fake_run(dir, "empty", "epoch,env_steps,episodes,wall_seconds,test/success_rate\n");
+  const std::string empty =
+      fake_run(dir, "empty", "epoch,env_steps,episodes,wall_seconds,test/success_rate\n");
   std::filesystem::create_directories(dir + "/nocsv");
   const std::string out = dir + "/out";
   auto error_of = [](const std::function<void()>& fn) -> std::string {
@@ -109,12 +121,14 @@ TEST(PlotRuns, BadInputIsAClearErrorAndWritesNothing) {
     }
     return "(no error)";
   };
-  EXPECT_NE(error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .x = "steps"}); }).find("env_steps, epoch"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .x = "steps"}); }).find("env_steps, epoch"),
+      std::string::npos);
   EXPECT_NE(error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .smooth = 0}); }).find("smoothing"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { plot_runs({dir + "/nocsv"}, PlotOptions{.out_dir = out}); }).find("no progress.csv"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { plot_runs({dir + "/nocsv"}, PlotOptions{.out_dir = out}); }).find("no progress.csv"),
+      std::string::npos);
   EXPECT_NE(error_of([&] { plot_runs({empty}, PlotOptions{.out_dir = out}); }).find("no rows yet"),
             std::string::npos);
   std::filesystem::create_directories(dir + "/emptybin");

@@ -20,8 +20,12 @@ std::array<std::uint8_t, 3> pixel_at(const Renderer& r, const Frame& f, const st
   return f.pixel(std::clamp(x, 0, f.width - 1), std::clamp(y, 0, f.height - 1));
 }
 
-bool looks_blue(const std::array<std::uint8_t, 3>& p) { return p[2] > 150 && p[0] < 110 && p[2] > p[1] + 40; }
-bool looks_green(const std::array<std::uint8_t, 3>& p) { return p[1] > 150 && p[0] < 110 && p[1] > p[2] + 60; }
+bool looks_blue(const std::array<std::uint8_t, 3>& p) {
+  return p[2] > 150 && p[0] < 110 && p[2] > p[1] + 40;
+}
+bool looks_green(const std::array<std::uint8_t, 3>& p) {
+  return p[1] > 150 && p[0] < 110 && p[1] > p[2] + 60;
+}
 
 class RenderTest : public ::testing::Test {
  protected:
@@ -101,7 +105,8 @@ TEST_F(RenderTest, UnknownCameraAndMissingRenderAreErrors) {
 
 TEST_F(RenderTest, TooManyMarkersIsAnError) {
   Renderer r(env->mj_model(), RenderOptions{.width = 32, .height = 32, .max_markers = 2});
-  // The scene reserves room beyond the model's geoms; far more markers than that must be refused, not dropped.
+  // The scene reserves room beyond the model's geoms; far more markers than that must be refused, not
+  // dropped.
   const std::vector<Marker> many(5000);
   EXPECT_THROW(r.render(env->mj_data(), many), Error);
 }

@@ -121,15 +121,17 @@ TEST(VideoWriterTest, BadInputIsAClearError) {
   const std::string dir = fresh_dir("video");
   // A regular file cannot be a parent directory, whatever the user's permissions (tests may run as root).
   std::ofstream(dir + "/plain") << "x";
-  EXPECT_EQ(error_of([&] { VideoWriter(dir + "/plain/clip.mp4", VideoFormat::mp4, 32, 32); }).rfind(
-                "cannot write " + dir + "/plain/clip.mp4: ", 0),
+  EXPECT_EQ(error_of([&] {
+              VideoWriter(dir + "/plain/clip.mp4", VideoFormat::mp4, 32, 32);
+            }).rfind("cannot write " + dir + "/plain/clip.mp4: ", 0),
             0u);
   EXPECT_NE(error_of([&] { VideoWriter(dir + "/odd.mp4", VideoFormat::mp4, 33, 32); }).find("even"),
             std::string::npos);
   std::filesystem::create_directories(dir + "/full");
   std::ofstream(dir + "/full/x") << "x";
-  EXPECT_NE(error_of([&] { VideoWriter(dir + "/full", VideoFormat::png, 32, 32); }).find("not an empty directory"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { VideoWriter(dir + "/full", VideoFormat::png, 32, 32); }).find("not an empty directory"),
+      std::string::npos);
   VideoWriter w(dir + "/clip.mp4", VideoFormat::mp4, 32, 32);
   EXPECT_NE(error_of([&] { w.write(test_frame(16, 16, 0)); }).find("16x16"), std::string::npos);
   std::filesystem::remove(dir + "/plain");

@@ -36,9 +36,10 @@ struct VideoInfo {
 
 // Runs ffprobe (decoding every frame to count them); an unreadable file gives an empty codec.
 inline VideoInfo probe_video(const std::string& path) {
-  const std::string cmd = "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
-                          "stream=codec_name,width,height,nb_read_frames -of default=noprint_wrappers=1 '" +
-                          path + "' 2>/dev/null";
+  const std::string cmd =
+      "ffprobe -v error -select_streams v:0 -count_frames -show_entries "
+      "stream=codec_name,width,height,nb_read_frames -of default=noprint_wrappers=1 '" +
+      path + "' 2>/dev/null";
   VideoInfo v;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return v;
@@ -69,16 +70,18 @@ inline bool is_png(const std::string& path) {
 // Names of the entries of a directory, sorted.
 inline std::vector<std::string> dir_entries(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
 
 // Trains a tiny run of env under out (small networks, one cycle per epoch) and returns its directory.
-inline std::string train_tiny_run(const std::string& out, const std::string& env = "FetchReach", int epochs = 1,
-                                  const std::string& extra = "") {
-  const auto r = run_cli("train --env " + env + " --epochs " + std::to_string(epochs) + " --out '" + out +
-                         "' cycles=1 updates_per_cycle=4 batch_size=32 hidden=16,16 test_episodes=2 " + extra);
+inline std::string train_tiny_run(const std::string& out, const std::string& env = "FetchReach",
+                                  int epochs = 1, const std::string& extra = "") {
+  const auto r =
+      run_cli("train --env " + env + " --epochs " + std::to_string(epochs) + " --out '" + out +
+              "' cycles=1 updates_per_cycle=4 batch_size=32 hidden=16,16 test_episodes=2 " + extra);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const std::string marker = "run: ";
   const auto at = r.out.rfind(marker);

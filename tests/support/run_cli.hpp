@@ -22,7 +22,8 @@ inline CliResult run_cli(const std::string& args, const std::string& env = "") {
   static int counter = 0;
   const std::string err_path = ::testing::TempDir() + "cli_stderr_" + std::to_string(::getpid()) + "_" +
                                std::to_string(counter++) + ".txt";
-  const std::string cmd = env + (env.empty() ? "" : " ") + std::string(HINDSIGHT_BINARY) + " " + args + " 2>" + err_path;
+  const std::string prefix = env.empty() ? "" : env + " ";
+  const std::string cmd = prefix + std::string(HINDSIGHT_BINARY) + " " + args + " 2>" + err_path;
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;

@@ -55,7 +55,8 @@ std::optional<std::string> find_on_path(const std::string& name) {
     const std::string dir = end > start ? p.substr(start, end - start) : ".";
     const std::string candidate = dir + "/" + name;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
     start = end + 1;
@@ -66,7 +67,8 @@ std::optional<std::string> find_on_path(const std::string& name) {
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, bool with_stdin) {
   check(!argv.empty(), "ChildProcess needs a program");
   stderr_fd_ = ::memfd_create("hindsight-child-stderr", MFD_CLOEXEC);
-  if (stderr_fd_ < 0) throw Error(std::string("cannot capture stderr of ") + argv[0] + ": " + std::strerror(errno));
+  if (stderr_fd_ < 0)
+    throw Error(std::string("cannot capture stderr of ") + argv[0] + ": " + std::strerror(errno));
   int child_stdin = -1;
   if (with_stdin) {
     int sv[2];

@@ -170,7 +170,8 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
   const TempDir tmp;
   std::ostringstream script;
   script << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-         << "  set terminal pngcairo size " << opts.width << "," << opts.height << " noenhanced font 'sans,10'\n"
+         << "  set terminal pngcairo size " << opts.width << "," << opts.height
+         << " noenhanced font 'sans,10'\n"
          << "} else {\n"
          << "  set terminal png size " << opts.width << "," << opts.height << " noenhanced\n"
          << "}\n"
@@ -229,8 +230,8 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
     for (std::size_t i = 0; i < plot_items.size(); ++i) script << (i ? ", \\\n     " : "") << plot_items[i];
     script << "\nunset output\n";
   }
-  check(!outputs.empty(), "nothing to plot: no metric has a finite value in " + std::to_string(runs.size()) +
-                              " run(s)");
+  check(!outputs.empty(),
+        "nothing to plot: no metric has a finite value in " + std::to_string(runs.size()) + " run(s)");
 
   const std::string script_path = tmp.path() + "/plots.gp";
   write_scratch(script_path, script.str());

@@ -9,11 +9,11 @@
 namespace hindsight::plot {
 
 struct PlotOptions {
-  std::string out_dir;           // where the PNGs go (created if missing)
-  int smooth = 1;                // centred moving-average width in points; 1 = raw values
-  std::string x = "env_steps";   // x axis: env_steps, epoch or wall_seconds
-  int width = 800;               // image size in pixels
-  int height = 480;
+  std::string out_dir;          // where the PNGs go (created if missing)
+  int smooth = 1;               // centred moving-average width in points; 1 = raw values
+  std::string x = "env_steps";  // x axis: env_steps, epoch or wall_seconds
+  int width = 800;              // image width in pixels
+  int height = 480;             // image height in pixels
 };
 
 // One figure: its file stem and the progress.csv columns it draws (per level, or a single column).

@@ -24,11 +24,11 @@ std::vector<Marker> frame_markers(const GoalObs& obs, const std::vector<std::vec
                                   const SubgoalSpec& spec);
 
 struct RecordOptions {
-  int episodes = 1;          // deterministic episodes to record
-  std::uint64_t seed = 0;    // episode i starts from env.reset(derive_seed(seed, i)), as train::evaluate
-  RenderOptions render;      // frame size, shadows, camera
-  bool overlay = true;       // episode, step and success drawn in the top-left corner
-  std::string title;         // optional overlay line in the bottom-left corner (e.g. the checkpoint)
+  int episodes = 1;        // deterministic episodes to record
+  std::uint64_t seed = 0;  // episode i starts from env.reset(derive_seed(seed, i)), as train::evaluate
+  RenderOptions render;    // frame size, shadows, camera
+  bool overlay = true;     // episode, step and success drawn in the top-left corner
+  std::string title;       // optional overlay line in the bottom-left corner (e.g. the checkpoint)
 };
 
 // What a recording saw.
@@ -41,11 +41,11 @@ struct RecordSummary {
 // Receives each rendered frame (a VideoWriter, or a test).
 using FrameSink = std::function<void(const Frame&)>;
 
-// Frames record_episodes produces when every episode runs its full length: episodes x (1 + max_episode_steps).
+// Frames record_episodes makes when every episode runs its full length: episodes x (1 + T steps).
 long expected_frames(const GoalEnv& env, int episodes);
 // Records opts.episodes episodes of agent acting deterministically in env; progress(frames) is called after
 // every frame. Throws Error when env has no MuJoCo scene.
-RecordSummary record_episodes(train::Agent& agent, GoalEnv& env, const RecordOptions& opts, const FrameSink& sink,
-                              const std::function<void(long)>& progress = {});
+RecordSummary record_episodes(train::Agent& agent, GoalEnv& env, const RecordOptions& opts,
+                              const FrameSink& sink, const std::function<void(long)>& progress = {});
 
 }  // namespace hindsight::render

@@ -30,15 +30,17 @@ Renderer::Scene::Scene(const mjModel* m, int maxgeom) {
   mjv_makeScene(m, &scn, maxgeom);
 }
 
-Renderer::Scene::~Scene() { mjv_freeScene(&scn); }
+Renderer::Scene::~Scene() {
+  mjv_freeScene(&scn);
+}
 
 Renderer::GpuContext::GpuContext(const mjModel* m, int width, int height, GlContext& context) : gl(context) {
   GLint max_size = 0;
   glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &max_size);
   // MuJoCo aborts the process when its framebuffer cannot be made; refuse such sizes here instead.
   check(width <= max_size && height <= max_size,
-        "frame size " + std::to_string(width) + "x" + std::to_string(height) + " exceeds this OpenGL's limit of " +
-            std::to_string(max_size));
+        "frame size " + std::to_string(width) + "x" + std::to_string(height) +
+            " exceeds this OpenGL's limit of " + std::to_string(max_size));
   // The offscreen buffer takes its size from the model's visual settings; a private copy carries the
   // frame size so the env's model is left untouched.
   MjModelPtr sized(mj_copyModel(nullptr, m));
@@ -84,8 +86,8 @@ const Frame& Renderer::render(mjData* data, std::span<const Marker> markers, con
   mjv_updateScene(model_, data, &vopt_, nullptr, &camera_, mjCAT_ALL, &scn);
   scn.flags[mjRND_SHADOW] = options_.shadows ? 1 : 0;
   check(scn.ngeom + static_cast<int>(markers.size()) <= scn.maxgeom,
-        std::to_string(markers.size()) + " markers do not fit the scene (" + std::to_string(scn.ngeom) + " of " +
-            std::to_string(scn.maxgeom) + " geoms used)");
+        std::to_string(markers.size()) + " markers do not fit the scene (" + std::to_string(scn.ngeom) +
+            " of " + std::to_string(scn.maxgeom) + " geoms used)");
   for (const Marker& mk : markers) {
     mjvGeom* g = scn.geoms + scn.ngeom++;
     const mjtNum size[3] = {mk.radius, mk.radius, mk.radius};
@@ -148,6 +150,8 @@ std::array<float, 4> level_colour(int level) {
   return kColours[static_cast<std::size_t>(level - 1) % kColours.size()];
 }
 
-std::array<float, 4> goal_colour() { return {1.f, 0.10f, 0.10f, 1.f}; }
+std::array<float, 4> goal_colour() {
+  return {1.f, 0.10f, 0.10f, 1.f};
+}
 
 }  // namespace hindsight::render

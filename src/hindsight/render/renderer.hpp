@@ -27,9 +27,9 @@ struct Frame {
 
 // A sphere drawn into the picture at a world position.
 struct Marker {
-  std::array<double, 3> pos{};                 // world frame (m)
-  std::array<float, 4> rgba{1.f, 0.f, 0.f, 1.f};
-  double radius = 0.02;                        // m
+  std::array<double, 3> pos{};                    // world frame (m)
+  std::array<float, 4> rgba{1.f, 0.f, 0.f, 1.f};  // colour; alpha 1 = opaque
+  double radius = 0.02;                           // m
 };
 
 // Text drawn over the frame, each string in its own corner box (lines separated by '\n'; "" = no box).
@@ -39,11 +39,11 @@ struct Overlay {
 };
 
 struct RenderOptions {
-  int width = 480;             // frame size in pixels
-  int height = 480;
-  bool shadows = true;         // shadow mapping (costs about half the frame rate in software GL)
+  int width = 480;               // frame width in pixels
+  int height = 480;              // frame height in pixels
+  bool shadows = true;           // shadow mapping (costs about half the frame rate in software GL)
   std::string camera = "front";  // a camera of the model; "" = MuJoCo's default free camera
-  int max_markers = 64;        // scene room reserved for markers
+  int max_markers = 64;          // scene room reserved for markers
 };
 
 class Renderer {

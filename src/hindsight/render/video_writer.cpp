@@ -31,10 +31,11 @@ bool is_directory(const std::string& path) {
 
 VideoWriter::VideoWriter(std::string path, VideoFormat format, int width, int height, int fps)
     : path_(std::move(path)), format_(format), width_(width), height_(height) {
-  check(width > 0 && height > 0, "video size must be positive, got " + std::to_string(width) + "x" +
-                                     std::to_string(height));
+  check(width > 0 && height > 0,
+        "video size must be positive, got " + std::to_string(width) + "x" + std::to_string(height));
   check(format != VideoFormat::mp4 || (width % 2 == 0 && height % 2 == 0),
-        "H.264 video needs an even width and height, got " + std::to_string(width) + "x" + std::to_string(height));
+        "H.264 video needs an even width and height, got " + std::to_string(width) + "x" +
+            std::to_string(height));
   check(fps > 0, "video frame rate must be positive");
   check(!fs::path(path_).filename().empty(), "output path '" + path_ + "' names no file");
   const auto ffmpeg = io::find_on_path("ffmpeg");
@@ -56,10 +57,11 @@ VideoWriter::VideoWriter(std::string path, VideoFormat format, int width, int he
     out = tmp_;
   }
 
-  std::vector<std::string> args{*ffmpeg, "-hide_banner", "-loglevel", "error", "-nostats", "-y",
-                                "-f", "rawvideo", "-pix_fmt", "rgb24",
-                                "-s", std::to_string(width) + "x" + std::to_string(height),
-                                "-r", std::to_string(fps), "-i", "-"};
+  // Raw RGB frames on stdin, quiet unless something goes wrong (the last stderr line becomes the error).
+  const std::string size = std::to_string(width) + "x" + std::to_string(height);
+  std::vector<std::string> args{*ffmpeg, "-hide_banner", "-loglevel", "error", "-nostats", "-y"};
+  args.insert(args.end(),
+              {"-f", "rawvideo", "-pix_fmt", "rgb24", "-s", size, "-r", std::to_string(fps), "-i", "-"});
   switch (format) {
     case VideoFormat::mp4:
       args.insert(args.end(), {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mp4"});
