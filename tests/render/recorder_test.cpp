@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "hindsight/core/error.hpp"
@@ -96,6 +98,71 @@ TEST_F(RenderRecorder, TheSameSeedRecordsTheSameFrames) {
     return all;
   };
   EXPECT_EQ(record(), record());
+}
+
+// A stand-in for a two-level hierarchy: holds the gripper still and reports fixed subgoals, level 1's
+// switching from A to B halfway through the episode, so the test knows where each marker must be drawn.
+class ScriptedHierarchy final : public train::Agent {
+ public:
+  static constexpr std::array<double, 3> A{1.20, 0.52, 0.46}, B{1.30, 0.95, 0.62}, C{1.25, 0.70, 0.60};
+  train::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
+                                    const train::StepObserver& obs) override {
+    env.reset(seed);
+    const std::vector<double> still(env.action_space().size(), 0.0);
+    train::EpisodeOutcome out;
+    for (int t = 1; t <= env.max_episode_steps(); ++t) {
+      const StepResult r = env.step(still);
+      const auto& l1 = t <= env.max_episode_steps() / 2 ? A : B;
+      const std::vector<std::vector<double>> subgoals{{l1[0], l1[1], l1[2], l1[0], l1[1], l1[2]},
+                                                      {C[0], C[1], C[2], C[0], C[1], C[2]}};
+      out.steps = t;
+      out.success = r.success;
+      if (obs) obs(env, train::StepInfo{t, &r.obs, r.success, subgoals});
+    }
+    return out;
+  }
+  void train_step() override {}
+  void update_targets() override {}
+  void observe_warmup(const train::Trajectory&) override {}
+  std::vector<train::Level*> levels() override { return {}; }
+  std::vector<std::string> metric_columns() const override { return {}; }
+  std::map<std::string, double> take_epoch_metrics() override { return {}; }
+  Rng& rng() override { return rng_; }
+
+ private:
+  Rng rng_{1};
+};
+
+TEST(RenderRecorderMarkers, SubgoalMarkersFollowWhatTheLevelsPropose) {
+  auto env = make_env("FetchPickAndPlace");
+  ScriptedHierarchy agent;
+  RecordOptions opts;
+  opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
+  opts.overlay = false;
+  std::vector<Frame> frames;
+  record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
+  ASSERT_EQ(frames.size(), 51u);
+  // The same camera and size give the same projection.
+  Renderer camera(env->mj_model(), opts.render);
+  camera.render(env->mj_data());
+  auto colour_at = [&](const Frame& f, const std::array<double, 3>& p) {
+    const auto px = *camera.project(p);
+    return f.pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
+  };
+  auto blue = [](const std::array<std::uint8_t, 3>& c) {
+    return c[2] > 150 && c[2] > c[1] + 40 && c[0] < 110;
+  };
+  auto green = [](const std::array<std::uint8_t, 3>& c) {
+    return c[1] > 150 && c[1] > c[2] + 60 && c[0] < 110;
+  };
+  using H = ScriptedHierarchy;
+  EXPECT_FALSE(blue(colour_at(frames[0], H::A))) << "no subgoal exists at reset";
+  EXPECT_TRUE(blue(colour_at(frames[10], H::A)));  // level 1 (blue) pursues A first
+  EXPECT_FALSE(blue(colour_at(frames[10], H::B)));
+  EXPECT_TRUE(blue(colour_at(frames[40], H::B)));  // then B
+  EXPECT_FALSE(blue(colour_at(frames[40], H::A)));
+  EXPECT_TRUE(green(colour_at(frames[10], H::C)));  // level 2 (green) throughout
+  EXPECT_TRUE(green(colour_at(frames[40], H::C)));
 }
 
 TEST(RenderRecorderErrors, NeedsAMuJoCoTask) {
