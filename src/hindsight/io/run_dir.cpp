@@ -31,7 +31,9 @@ RunPaths run_paths(const std::string& root) {
                   (r / "progress.csv").string(),
                   (r / "checkpoints").string(),
                   (r / "checkpoints" / "latest.ckpt").string(),
-                  (r / "checkpoints" / "best.ckpt").string()};
+                  (r / "checkpoints" / "best.ckpt").string(),
+                  (r / "plots").string(),
+                  (r / "videos").string()};
 }
 
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,

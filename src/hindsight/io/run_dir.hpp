@@ -1,7 +1,7 @@
 #pragma once
 // The run directory: where one training run keeps its resolved config, progress.csv and checkpoints.
 //   <out>/<env>-s<seed>-<YYYYmmdd-HHMMSS>/   (or <out>/<run_name>/)
-//     config.yaml  progress.csv  checkpoints/latest.ckpt  checkpoints/best.ckpt
+//     config.yaml  progress.csv  checkpoints/latest.ckpt  checkpoints/best.ckpt  plots/  videos/
 #include <cstdint>
 #include <string>
 
@@ -15,6 +15,8 @@ struct RunPaths {
   std::string checkpoints;        // directory of the checkpoints
   std::string latest_checkpoint;  // written every epoch; resume starts here
   std::string best_checkpoint;    // the epoch with the best test success rate
+  std::string plots;              // PNG curves (hindsight plot, train plot_every=K)
+  std::string videos;             // recordings (hindsight record)
 };
 
 // The paths of the run directory at root (nothing is created).

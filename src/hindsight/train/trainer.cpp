@@ -15,6 +15,7 @@
 #include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
+#include "hindsight/plot/plot.hpp"
 #include "hindsight/train/flat_agent.hpp"
 #include "hindsight/train/progress_bar.hpp"
 
@@ -361,6 +362,19 @@ void Trainer::run() {
     save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true);
     if (best) save_checkpoint(paths.best_checkpoint, cfg_, agent, counters_, false);
     save_normalizers(run_dir_ + "/normalizer.json", agent);
+    if (cfg_.plot_every > 0 && (epoch % cfg_.plot_every == 0 || epoch == cfg_.epochs)) write_plots();
+  }
+}
+
+void Trainer::write_plots() {
+  try {
+    plot::plot_runs({run_dir_}, plot::PlotOptions{io::run_paths(run_dir_).plots});
+  } catch (const std::exception& e) {
+    // Curves are a convenience: a missing gnuplot or a full disk must not stop hours of training.
+    if (!plot_warned_) {
+      std::fprintf(stderr, "hindsight: warning: plots not written (%s); training continues\n", e.what());
+      plot_warned_ = true;
+    }
   }
 }
 

@@ -68,6 +68,8 @@ class Trainer {
  private:
   Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
   void init_normalizers();
+  // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
+  void write_plots();
   std::vector<std::string> columns() const;
 
   TrainConfig cfg_;
@@ -76,6 +78,7 @@ class Trainer {
   Setup setup_;
   Counters counters_;
   bool resumed_ = false;
+  bool plot_warned_ = false;
 };
 
 }  // namespace hindsight::train
