@@ -1,4 +1,5 @@
 #include "hindsight/io/config.hpp"
+#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,22 +20,13 @@
 namespace hindsight {
 namespace {
 
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
+
 namespace fs = std::filesystem;
 
 // A directory of the current test, emptied when the test first asks for it; one per test so that
 // tests can run in parallel processes.
-std::string test_dir() {
-  static std::string prepared;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string dir = (fs::path(::testing::TempDir()) / "hindsight_config_test" / info->name()).string();
-  if (prepared != dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    prepared = dir;
-  }
-  return dir;
-}
-
 // Writes text to a new file of the current test's directory.
 std::string write_yaml(const std::string& text) {
   static int n = 0;
@@ -44,18 +36,6 @@ std::string write_yaml(const std::string& text) {
 }
 
 // The message of the Error that fn throws ("" and a test failure when it throws none).
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
-
 std::string load_error(const std::string& yaml) {
   const std::string path = write_yaml(yaml);
   return error_of([&] { load_config_file(path); });

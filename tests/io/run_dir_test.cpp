@@ -1,4 +1,5 @@
 #include "hindsight/io/run_dir.hpp"
+#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,27 +13,10 @@
 namespace hindsight::io {
 namespace {
 
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
+
 namespace fs = std::filesystem;
-
-std::string test_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(::testing::TempDir()) / "hindsight_run_dir_test" / info->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
 
 TEST(RunDir, AutomaticNameHasEnvSeedAndTimestamp) {
   const std::string out = test_dir() + "/runs";
