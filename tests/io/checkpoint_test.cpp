@@ -1,5 +1,4 @@
 #include "hindsight/io/checkpoint.hpp"
-#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,7 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::io {
 namespace {

@@ -1,5 +1,4 @@
 #include "hindsight/io/config.hpp"
-#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +15,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight {
 namespace {

@@ -1,5 +1,4 @@
 #include "hindsight/io/metrics_log.hpp"
-#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +9,7 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::io {
 namespace {
