@@ -24,6 +24,8 @@ class Comm {
   virtual std::vector<double> allgather(std::span<const double> values) = 0;
   // Copies rank 0's values to every rank.
   virtual void broadcast(std::span<float> values) = 0;
+  // Copies rank 0's text (any length) to every rank, e.g. the run directory only rank 0 creates.
+  virtual void broadcast(std::string& text) = 0;
   // Waits for every rank.
   virtual void barrier() = 0;
   // True on the rank that writes files and prints progress.
@@ -39,6 +41,7 @@ class LocalComm final : public Comm {
   void allreduce_sum(std::span<double>) override {}
   std::vector<double> allgather(std::span<const double> values) override { return {values.begin(), values.end()}; }
   void broadcast(std::span<float>) override {}
+  void broadcast(std::string&) override {}
   void barrier() override {}
 };
 

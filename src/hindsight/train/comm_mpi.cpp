@@ -6,6 +6,8 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <exception>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ class MpiComm final : public Comm {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
   }
   ~MpiComm() override {
+    // Leaving by an exception, this rank must not wait in MPI_Finalize for ranks that wait for it in a
+    // collective: MPI stays up so the error handler (main) can report the rank and abort the whole job.
+    if (std::uncaught_exceptions() > 0) return;
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Finalize();
@@ -61,6 +66,15 @@ class MpiComm final : public Comm {
   }
   void broadcast(std::span<float> v) override {
     check_mpi(MPI_Bcast(v.data(), static_cast<int>(v.size()), MPI_FLOAT, 0, MPI_COMM_WORLD), "broadcast");
+  }
+  void broadcast(std::string& text) override {
+    // Length first, so every rank can size its buffer before the bytes arrive.
+    unsigned long long n = text.size();
+    check_mpi(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "broadcast");
+    check(n <= static_cast<unsigned long long>(std::numeric_limits<int>::max()),
+          "broadcast: text of " + std::to_string(n) + " bytes is too long for one MPI message");
+    text.resize(static_cast<std::size_t>(n));
+    check_mpi(MPI_Bcast(text.data(), static_cast<int>(n), MPI_CHAR, 0, MPI_COMM_WORLD), "broadcast");
   }
   void barrier() override { check_mpi(MPI_Barrier(MPI_COMM_WORLD), "barrier"); }
 
