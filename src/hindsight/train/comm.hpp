@@ -46,12 +46,15 @@ class LocalComm final : public Comm {
 };
 
 // The communicator for this process: MPI when the program was started by mpirun with more than one
-// rank (and MPI support is built in), else LocalComm.
+// rank, else LocalComm. Throws Error when started with several ranks by a build without MPI, which would
+// otherwise run that many unrelated copies of the job.
 std::unique_ptr<Comm> make_comm();
 // When running under MPI, stops every rank of the job with this exit code (a failed rank must not leave
 // the others waiting in a collective); otherwise does nothing.
 void abort_all_ranks(int code);
 // This process's MPI rank when launched by mpirun (read from the launcher's environment), else 0.
 int launched_rank();
+// The number of ranks mpirun started (read from the launcher's environment), else 1.
+int launched_size();
 
 }  // namespace hindsight::train

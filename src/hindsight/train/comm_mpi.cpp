@@ -5,7 +5,6 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
-#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <string>
@@ -82,19 +81,9 @@ class MpiComm final : public Comm {
   int rank_ = 0, size_ = 1;
 };
 
-int launched_size() {
-  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"}) {
-    if (const char* v = std::getenv(var)) return std::atoi(v);
-  }
-  return 1;
-}
-
 }  // namespace
 
-std::unique_ptr<Comm> make_mpi_comm_if_launched() {
-  if (launched_size() <= 1) return nullptr;
-  return std::make_unique<MpiComm>();
-}
+std::unique_ptr<Comm> make_mpi_comm() { return std::make_unique<MpiComm>(); }
 
 void mpi_abort_if_initialized(int code) {
   int initialized = 0, finalized = 0;
