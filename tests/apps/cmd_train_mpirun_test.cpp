@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "hindsight/io/metrics_log.hpp"
@@ -97,6 +98,9 @@ struct Failure {
   const char* kind;     // HINDSIGHT_FAULT_INJECT kind
   const char* message;  // what the job's stderr must say
 };
+
+// Names the case in ctest's listing.
+void PrintTo(const Failure& f, std::ostream* os) { *os << f.kind; }
 
 class MpirunRankFailure : public ::testing::TestWithParam<Failure> {};
 

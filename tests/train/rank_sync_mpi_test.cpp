@@ -143,5 +143,15 @@ TEST(RankSyncMpi, DivergedParametersAreReportedOnTheRankThatDiverged) {
   }
 }
 
+TEST(RankSyncMpi, TextThatDiffersFromRankZerosIsReportedOnThatRank) {
+  RankSync sync(comm());
+  EXPECT_NO_THROW(sync.check_same_text("env: FetchReach\n", "the config"));
+  if (comm().rank() > 0) {
+    EXPECT_THROW(sync.check_same_text("env: FetchPush\n", "the config"), Error);
+  } else {
+    EXPECT_NO_THROW(sync.check_same_text("env: FetchReach\n", "the config"));
+  }
+}
+
 }  // namespace
 }  // namespace hindsight::train

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -13,19 +12,22 @@
 namespace hindsight::train {
 namespace {
 
-// FNV-1a over the parameters' bytes: equal parameters give equal hashes on every rank (same float
-// format everywhere), and any differing bit almost surely changes it.
-std::uint64_t hash_floats(const std::vector<float>& values) {
+// FNV-1a over bytes: equal contents give equal hashes on every rank (same float format everywhere), and
+// any differing bit almost surely changes it.
+std::uint64_t hash_bytes(const void* data, std::size_t size) {
   std::uint64_t h = 14695981039346656037ull;
-  for (const float v : values) {
-    std::uint32_t bits = 0;
-    std::memcpy(&bits, &v, sizeof bits);
-    for (int b = 0; b < 4; ++b) {
-      h ^= (bits >> (8 * b)) & 0xffu;
-      h *= 1099511628211ull;
-    }
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= p[i];
+    h *= 1099511628211ull;
   }
   return h;
+}
+
+// A 64-bit hash as two 32-bit halves, which doubles (what allgather carries) hold exactly.
+void append_hash(std::uint64_t h, std::vector<double>& out) {
+  out.push_back(static_cast<double>(h >> 32));
+  out.push_back(static_cast<double>(h & 0xffffffffu));
 }
 
 }  // namespace
@@ -94,19 +96,25 @@ void RankSync::sync_normalizers(Agent& agent) {
 
 void RankSync::check_parameters_agree(Agent& agent) {
   const auto levels = agent.levels();
-  // A 64-bit hash travels as two 32-bit halves: a double holds those exactly.
   std::vector<double> mine;
   for (Level* level : levels) {
-    const std::uint64_t h = hash_floats(level->learner().flat_parameters());
-    mine.push_back(static_cast<double>(h >> 32));
-    mine.push_back(static_cast<double>(h & 0xffffffffu));
+    const std::vector<float> p = level->learner().flat_parameters();
+    append_hash(hash_bytes(p.data(), p.size() * sizeof(float)), mine);
   }
-  const std::vector<double> all = comm_->allgather(mine);
+  const std::vector<double> all = comm_->allgather(mine);  // rank 0's hashes come first
   for (std::size_t i = 0; i < levels.size(); ++i) {
     check(all[2 * i] == mine[2 * i] && all[2 * i + 1] == mine[2 * i + 1],
           "level " + std::to_string(i) +
               ": parameters differ from rank 0's (the ranks no longer train one model)");
   }
+}
+
+void RankSync::check_same_text(const std::string& text, const std::string& what) {
+  std::vector<double> mine;
+  append_hash(hash_bytes(text.data(), text.size()), mine);
+  const std::vector<double> all = comm_->allgather(mine);
+  check(all[0] == mine[0] && all[1] == mine[1],
+        what + " differs from rank 0's (are the files it comes from the same on every node?)");
 }
 
 AllreduceStats RankSync::take_allreduce_stats() {

@@ -10,6 +10,7 @@
 // Collective contract: every rank makes the same calls in the same order, and every level's learner runs
 // the same number of updates on every rank (each update all-reduces two gradients: critic, then actor).
 #include <span>
+#include <string>
 
 #include "hindsight/train/agent.hpp"
 #include "hindsight/train/comm.hpp"
@@ -40,6 +41,8 @@ class RankSync {
   void sync_normalizers(Agent& agent);
   // Throws Error on a rank whose parameters differ from rank 0's (they must stay bit-identical).
   void check_parameters_agree(Agent& agent);
+  // Throws Error on a rank whose text (e.g. the resolved config) differs from rank 0's; what names it.
+  void check_same_text(const std::string& text, const std::string& what);
   // The all-reduce figures since the last call; resets them.
   AllreduceStats take_allreduce_stats();
   // Fault injection for tests: the next gradient this rank reduces holds a NaN.

@@ -317,6 +317,8 @@ Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&com
   comm_->broadcast(run_dir_);
   counters_.ranks = comm_->size();
   sync_ = std::make_unique<RankSync>(*comm_);
+  // Each rank resolved the config from its own node's presets and files: they must have agreed.
+  sync_->check_same_text(to_yaml(cfg_), "the resolved config");
 }
 
 Trainer::Trainer(TrainConfig cfg, Comm& comm, std::string run_dir)
@@ -341,6 +343,7 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
   check(io::file_exists(paths.latest_checkpoint), "--resume " + run_dir + ": no checkpoint to resume from (" +
                                                       paths.latest_checkpoint + " is missing)");
   Trainer t(cfg, comm, run_dir);
+  t.sync_->check_same_text(to_yaml(cfg), "the run's config");
   t.counters_ = load_checkpoint(paths.latest_checkpoint, cfg, *t.setup_.agent);
   // Each rank's episodes, seeds and buffers belong to its rank number: another count cannot continue them.
   check(t.counters_.ranks == comm.size(),
