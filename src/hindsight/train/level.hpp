@@ -64,8 +64,9 @@ class Level {
   // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
 
-  // Pending samples reach the normalizers only through these two calls (the trainer's sync, once per
-  // cycle): every rank then normalizes with the same statistics, those of all ranks' data.
+  // Pending samples reach the normalizers only through the next two calls (the trainer's sync, once per
+  // cycle), so every rank normalizes with the same statistics: those of all ranks' data.
+  //
   // The pending statistics (observations then goals, each as Normalizer::raw()); clears them.
   std::vector<double> take_normalizer_delta();
   // Merges deltas (take_normalizer_delta() results concatenated, one per rank, in rank order) into the
