@@ -49,6 +49,7 @@ TEST(RunDir, PathsAreTheDocumentedLayout) {
   EXPECT_EQ(p.checkpoints, "runs/x/checkpoints");
   EXPECT_EQ(p.latest_checkpoint, "runs/x/checkpoints/latest.ckpt");
   EXPECT_EQ(p.best_checkpoint, "runs/x/checkpoints/best.ckpt");
+  EXPECT_EQ(rank_checkpoint(p, 3, 12), "runs/x/checkpoints/rank3-epoch12.ckpt");
 }
 
 TEST(RunDir, UnwritableOutIsOneErrorLineNamingIt) {

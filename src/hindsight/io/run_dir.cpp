@@ -36,6 +36,12 @@ RunPaths run_paths(const std::string& root) {
                   (r / "videos").string()};
 }
 
+std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch) {
+  return (std::filesystem::path(paths.checkpoints) /
+          ("rank" + std::to_string(rank) + "-epoch" + std::to_string(epoch) + ".ckpt"))
+      .string();
+}
+
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,
                            std::uint64_t seed) {
   check(run_name.find('/') == std::string::npos && run_name != "." && run_name != "..",

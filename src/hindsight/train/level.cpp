@@ -37,6 +37,8 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
       cfg_(std::move(cfg)),
       obs_norm_(make_norm(spec_.obs_dim, cfg_)),
       goal_norm_(make_norm(spec_.goal_dim, cfg_)),
+      obs_delta_(static_cast<std::size_t>(spec_.obs_dim), cfg_.norm),
+      goal_delta_(static_cast<std::size_t>(spec_.goal_dim), cfg_.norm),
       learner_(spec_.obs_dim + spec_.goal_dim, static_cast<int>(spec_.action_space.size()), cfg_.ddpg, seed),
       buffer_(learn::ReplayDims{spec_.obs_dim, spec_.goal_dim, static_cast<int>(spec_.action_space.size()),
                                 spec_.max_steps},
@@ -114,7 +116,7 @@ void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
   if (obs_norm_.frozen() && goal_norm_.frozen()) return;
   const std::size_t od = static_cast<std::size_t>(spec_.obs_dim), gd = static_cast<std::size_t>(spec_.goal_dim);
   // Observations of every step the policy acted in.
-  obs_norm_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
+  obs_delta_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
   // Goals as the learner will see them: HER replaces a goal by a future achieved goal with the
   // sampler's probability, so the statistics cover relabelled goals too (as baselines does).
   const double p = sampler_.relabel_probability();
@@ -128,7 +130,31 @@ void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
     }
     std::copy_n(src, gd, &goals[static_cast<std::size_t>(t) * gd]);
   }
-  goal_norm_.update_batch(std::span<const float>(goals));
+  goal_delta_.update_batch(std::span<const float>(goals));
+}
+
+std::size_t Level::normalizer_delta_size() const {
+  return 2 + 2 * static_cast<std::size_t>(spec_.obs_dim + spec_.goal_dim);
+}
+
+std::vector<double> Level::take_normalizer_delta() {
+  std::vector<double> d = obs_delta_.raw();
+  const std::vector<double> g = goal_delta_.raw();
+  d.insert(d.end(), g.begin(), g.end());
+  obs_delta_ = learn::Normalizer(obs_delta_.dims(), cfg_.norm);
+  goal_delta_ = learn::Normalizer(goal_delta_.dims(), cfg_.norm);
+  return d;
+}
+
+void Level::merge_normalizer_deltas(std::span<const double> deltas) {
+  const std::size_t size = normalizer_delta_size();
+  check(deltas.size() % size == 0, "normalizer deltas: " + std::to_string(deltas.size()) +
+                                       " values is not a multiple of " + std::to_string(size));
+  const std::size_t od = obs_norm_.dims(), gd = goal_norm_.dims();
+  for (std::size_t at = 0; at < deltas.size(); at += size) {
+    obs_norm_.merge(learn::Normalizer::from_raw(od, cfg_.norm, deltas.subspan(at, 1 + 2 * od)));
+    goal_norm_.merge(learn::Normalizer::from_raw(gd, cfg_.norm, deltas.subspan(at + 1 + 2 * od, 1 + 2 * gd)));
+  }
 }
 
 void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) { update_normalizers(episode, rng); }

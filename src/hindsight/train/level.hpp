@@ -58,11 +58,22 @@ class Level {
   std::vector<double> act(std::span<const double> obs, std::span<const double> goal, bool explore, Rng& rng) const;
   // Maps an env-unit action to the actor's [-1, 1] units (what the buffer stores).
   void to_unit_action(std::span<const double> action, std::span<float> out) const;
-  // Stores an episode (actions already in [-1, 1] units) and, unless frozen, updates the normalizers
-  // with its observations and its goals relabelled as HER would (rng draws the relabelling).
+  // Stores an episode (actions already in [-1, 1] units) and, unless frozen, records its observations
+  // and its goals relabelled as HER would (rng draws the relabelling) as pending normalizer samples.
   void store_episode(const learn::EpisodeData& episode, Rng& rng);
-  // Feeds an episode into the normalizers only (warm-up); goals relabelled as in store_episode.
+  // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
+
+  // Pending samples reach the normalizers only through the next two calls (the trainer's sync, once per
+  // cycle), so every rank normalizes with the same statistics: those of all ranks' data.
+  //
+  // The pending statistics (observations then goals, each as Normalizer::raw()); clears them.
+  std::vector<double> take_normalizer_delta();
+  // Merges deltas (take_normalizer_delta() results concatenated, one per rank, in rank order) into the
+  // normalizers, in that order; throws Error on a wrong size or invalid statistics.
+  void merge_normalizer_deltas(std::span<const double> deltas);
+  // Size of one take_normalizer_delta() result.
+  std::size_t normalizer_delta_size() const;
   // One gradient update on a HER-sampled batch; returns its figures.
   learn::UpdateStats train_step(Rng& rng);
   // Polyak update of the targets.
@@ -91,6 +102,7 @@ class Level {
   LevelSpec spec_;
   LevelConfig cfg_;
   learn::Normalizer obs_norm_, goal_norm_;
+  learn::Normalizer obs_delta_, goal_delta_;  // samples since the last take_normalizer_delta()
   learn::DdpgLearner learner_;
   learn::ReplayBuffer buffer_;
   learn::HerSampler sampler_;

@@ -1,6 +1,7 @@
 #pragma once
 // The training loop (epochs x cycles x episodes x updates, as baselines HER), normalizer
 // initialisation (warm-up, file, off, freeze), per-epoch tests, progress.csv, checkpoints and resume.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -8,8 +9,10 @@
 
 #include "hindsight/env/goal_env.hpp"
 #include "hindsight/io/config.hpp"
+#include "hindsight/io/metrics_log.hpp"
 #include "hindsight/train/agent.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/rank_sync.hpp"
 
 namespace hindsight::train {
 
@@ -40,21 +43,33 @@ struct Counters {
   long episodes = 0;           // training episodes (all ranks)
   double wall_seconds = 0.0;   // training time, summed over resumed sessions
   double best_success = -1.0;  // best test success so far
+  int ranks = 1;               // MPI ranks the run trains with; a resume must use as many
 };
 void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& counters,
                      bool with_replay);
 // Restores a checkpoint written for the same env and level count into agent; returns its counters.
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent);
+// Saves what is private to one rank of a multi-rank run (its random stream and replay buffers), atomically.
+void save_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
+// Restores a save_rank_state file, checking it belongs to this rank and epoch.
+void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
 // Writes every level's normalizer statistics as one JSON file (usable as norm_file by a later run).
 void save_normalizers(const std::string& path, Agent& agent);
 // Loads statistics written by save_normalizers into the agent's levels (dims must match).
 void load_normalizers(const std::string& path, Agent& agent);
 
+// Under MPI (comm.size() > 1) every rank runs its own episodes and keeps its own replay buffers; the
+// ranks share one model through RankSync: parameters broadcast at the start, gradients averaged before
+// every optimizer step, normalizer statistics merged after the warm-up and in every cycle before the
+// updates. Rank 0 alone writes progress.csv, checkpoints and normalizer.json; each other rank writes its
+// own state (random stream, replay buffers) next to the checkpoint, so a resume with as many ranks
+// continues exactly where every rank stopped.
 class Trainer {
  public:
   // A new run: validates cfg, creates the run directory (root rank) and writes config.yaml.
   Trainer(TrainConfig cfg, Comm& comm);
-  // Resumes the run in run_dir from its newest valid checkpoint; overrides may extend epochs.
+  // Resumes the run in run_dir from its newest valid checkpoint; overrides may extend epochs. The job must
+  // have as many ranks as the run was trained with.
   static Trainer resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm);
   // Trains until cfg.epochs epochs are complete.
   void run();
@@ -71,11 +86,15 @@ class Trainer {
   // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
   void write_plots();
   std::vector<std::string> columns() const;
+  void save_epoch(int epoch, const std::map<std::string, double>& row, bool best);
 
   TrainConfig cfg_;
   Comm* comm_;
   std::string run_dir_;
+  // On the heap: the learners' gradient reducers point to it, and a Trainer may be moved.
+  std::unique_ptr<RankSync> sync_;
   Setup setup_;
+  std::optional<io::MetricsLog> log_;
   Counters counters_;
   bool resumed_ = false;
   bool plot_warned_ = false;
