@@ -4,9 +4,13 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/io/config.hpp"
+#include "hindsight/train/trainer.hpp"
 
 namespace hindsight::hac {
 namespace {
@@ -366,6 +370,35 @@ TEST(HacConfigCheck, ResolvesHorizons) {
   EXPECT_EQ(resolve_horizons({10}, 3, 50), (std::vector<int>{10, 10}));
   EXPECT_EQ(resolve_horizons({10, 5}, 3, 50), (std::vector<int>{10, 5}));
   EXPECT_THROW(resolve_horizons({1, 2, 3}, 3, 50), Error);
+}
+
+}  // namespace
+}  // namespace hindsight::hac
+
+namespace hindsight::hac {
+namespace {
+
+// <repo>/configs, found from <repo>/tests/testdata.
+std::string preset(const std::string& env) {
+  return (std::filesystem::path(HINDSIGHT_TESTDATA_DIR).parent_path().parent_path() / "configs" / (env + ".yaml"))
+      .string();
+}
+
+TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
+  // The 2-level preset, trained as the trainer does (an episode, then 40 updates per level), for
+  // kEpisodes episodes: about a minute on one core. The full runs to >= 0.9 are in the README.
+  constexpr int kEpisodes = 150;
+  TrainConfig cfg = load_config_file(preset("MountainCarContinuous"));
+  cfg.seed = 3;
+  train::Setup s = train::make_setup(cfg);
+  for (int e = 0; e < kEpisodes; ++e) {
+    s.agent->run_episode(*s.env, derive_seed(11, static_cast<std::uint64_t>(e)), true);
+    for (int u = 0; u < cfg.updates_per_cycle; ++u) s.agent->train_step();
+    s.agent->update_targets();
+  }
+  const auto report = train::evaluate(*s.agent, *s.env, 50, 12);
+  std::printf("MountainCarContinuous 2 levels, %d episodes: test success %.2f\n", kEpisodes, report.success_rate);
+  EXPECT_GE(report.success_rate, 0.3);
 }
 
 }  // namespace
