@@ -43,7 +43,8 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
       buffer_(learn::ReplayDims{spec_.obs_dim, spec_.goal_dim, static_cast<int>(spec_.action_space.size()),
                                 spec_.max_steps},
               cfg_.buffer_size),
-      sampler_(cfg_.her, cfg_.replay_k, spec_.reward) {
+      fixed_(buffer_.dims()),
+      sampler_(cfg_.her, cfg_.replay_k, spec_.reward, cfg_.drop_trivial_hindsight) {
   check(cfg_.batch_size >= 1, "batch_size must be >= 1");
   for (std::size_t i = 0; i < spec_.action_space.size(); ++i) {
     check(std::isfinite(spec_.action_space.low[i]) && std::isfinite(spec_.action_space.high[i]) &&
@@ -159,14 +160,51 @@ void Level::merge_normalizer_deltas(std::span<const double> deltas) {
 
 void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) { update_normalizers(episode, rng); }
 
-void Level::store_episode(const learn::EpisodeData& episode, Rng& rng) {
+void Level::store_episode(const learn::EpisodeData& episode, Rng& rng,
+                          std::span<const learn::FixedTransition> fixed) {
   buffer_.store(episode);
+  fixed_.store(fixed, buffer_.episodes());
   update_normalizers(episode, rng);
+}
+
+void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
+  std::size_t n_fixed = 0;
+  if (fixed_.size() > 0) {
+    const double weight = 1.0 / (1.0 - sampler_.relabel_probability());
+    const double f = static_cast<double>(fixed_.size());
+    const double p = f / (f + weight * static_cast<double>(buffer_.transitions()));
+    for (std::size_t k = 0; k < n; ++k) n_fixed += rng.uniform01() < p ? 1 : 0;
+  }
+  const std::size_t n_her = n - n_fixed;
+  if (n_her > 0) {
+    sampler_.sample(buffer_, n_her, rng, out);
+  } else {
+    out.n = 0;
+  }
+  if (cfg_.terminal_on_success) {
+    for (std::size_t k = 0; k < n_her; ++k) {
+      if (out.r[k] >= 0.0f) out.discount[k] = 0.0f;
+    }
+  }
+  if (n_fixed == 0) return;
+  const std::size_t wo = static_cast<std::size_t>(spec_.obs_dim), wg = static_cast<std::size_t>(spec_.goal_dim),
+                    wu = spec_.action_space.size();
+  out.n = n;
+  out.o.resize(n * wo);
+  out.o2.resize(n * wo);
+  out.g.resize(n * wg);
+  out.u.resize(n * wu);
+  out.r.resize(n);
+  out.ag.resize(n * wg);
+  out.ag2.resize(n * wg);
+  out.discount.resize(n);
+  out.relabelled.resize(n);
+  fixed_.sample_into(n_fixed, rng, out, n_her);
 }
 
 learn::UpdateStats Level::train_step(Rng& rng) {
   const std::size_t n = static_cast<std::size_t>(cfg_.batch_size);
-  sampler_.sample(buffer_, n, rng, batch_);
+  sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
   return learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);

@@ -14,6 +14,8 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
+#include "hindsight/hac/hac_agent.hpp"
+#include "hindsight/hac/subgoal_space.hpp"
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/metrics_log.hpp"
@@ -123,15 +125,30 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.batch_size = cfg.batch_size;
   lc.noise_eps = cfg.noise_eps;
   lc.random_eps = cfg.random_eps;
+  lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
   return lc;
+}
+
+hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env) {
+  hac::HacConfig h;
+  h.levels = cfg.levels;
+  h.H = hac::resolve_horizons(cfg.H, cfg.levels, env.max_episode_steps());
+  h.subgoal_test_prob = cfg.subgoal_test_prob;
+  h.gamma = cfg.gamma;
+  h.level = flat_level_config(cfg, env);
+  h.level.ddpg.bounded_critic = cfg.bounded_critic;
+  return h;
 }
 
 Setup make_setup(const TrainConfig& cfg, int rank) {
   Setup s;
   s.env = make_env(cfg.env);
-  check(cfg.levels == 1, "levels=" + std::to_string(cfg.levels) +
-                             ": only the flat agent (levels=1) is available in this build");
-  s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env), cfg.seed);
+  if (cfg.levels == 1) {
+    s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env), cfg.seed);
+  } else {
+    s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env),
+                                              hac::subgoal_spec_from_name(*s.env, cfg.subgoal), cfg.seed);
+  }
   s.agent->rng().reseed(derive_seed(derive_seed(cfg.seed, "agent"), static_cast<std::uint64_t>(rank)));
   return s;
 }
@@ -214,7 +231,10 @@ void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& age
     ck.set(p + "learner", levels[i]->learner().save());
     ck.set(p + "obs_norm", levels[i]->obs_norm().to_json().dump());
     ck.set(p + "goal_norm", levels[i]->goal_norm().to_json().dump());
-    if (with_replay) ck.set(p + "replay", levels[i]->buffer().save());
+    if (with_replay) {
+      ck.set(p + "replay", levels[i]->buffer().save());
+      ck.set(p + "fixed", levels[i]->fixed().save());
+    }
   }
   ck.write(path);
 }
@@ -261,6 +281,7 @@ Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent&
     };
     levels[i]->set_normalizers(parse("obs_norm"), parse("goal_norm"));
     if (ck.has(p + "replay")) levels[i]->buffer().load(ck.get(p + "replay"), path + " " + p + "replay");
+    if (ck.has(p + "fixed")) levels[i]->fixed().load(ck.get(p + "fixed"), path + " " + p + "fixed");
   }
   agent.rng().set_state(ck.get("agent/rng"));
   return c;

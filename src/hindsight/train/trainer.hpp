@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hindsight/env/goal_env.hpp"
+#include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/train/agent.hpp"
@@ -25,6 +26,8 @@ struct Setup {
 Setup make_setup(const TrainConfig& cfg, int rank = 0);
 // The LevelConfig of a flat agent under cfg for env (gamma auto resolved, target clip range set).
 LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env);
+// The HAC settings of cfg for env (levels >= 2): H resolved, the flat LevelConfig shared by the levels.
+hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env);
 
 // What a deterministic evaluation measured.
 struct EvalReport {
