@@ -11,9 +11,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// One figure per metric of a flat run's progress.csv, the trainer's timing columns included.
 const std::vector<std::string> kFlatFigures{
-    "level_actor_loss.png",   "level_critic_loss.png", "level_q_mean.png",      "level_reward.png",
-    "level_success_rate.png", "test_success_rate.png", "train_success_rate.png"};
+    "level_actor_loss.png",      "level_critic_loss.png",    "level_q_mean.png",
+    "level_reward.png",          "level_success_rate.png",   "test_success_rate.png",
+    "time_allreduce_seconds.png", "time_rollout_seconds.png", "time_update_seconds.png",
+    "train_success_rate.png"};
 
 TEST(CliPlot, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot_cli");
@@ -26,7 +29,7 @@ TEST(CliPlot, TwoRunsGiveOneNonEmptyPngPerMetric) {
     EXPECT_TRUE(is_png(dir + "/cmp/" + f)) << f;
     EXPECT_GT(fs::file_size(dir + "/cmp/" + f), 1000u) << f;
   }
-  EXPECT_EQ(last_line(r.out), "plots=7 dir=" + dir + "/cmp");
+  EXPECT_EQ(last_line(r.out), "plots=" + std::to_string(kFlatFigures.size()) + " dir=" + dir + "/cmp");
 }
 
 TEST(CliPlot, OneRunDefaultsToItsPlotsDirectory) {
