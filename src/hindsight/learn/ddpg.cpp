@@ -7,10 +7,12 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <sstream>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/learn/blas_check.hpp"
 
@@ -180,10 +182,6 @@ struct Reader {
     pos += sizeof(T);
     return value;
   }
-  void get(const at::Tensor& t) {
-    std::memcpy(t.data_ptr<float>(), bytes.data() + pos, sizeof(float) * t.numel());
-    pos += sizeof(float) * t.numel();
-  }
 };
 
 std::string describe_shape(std::int64_t input, std::int64_t action, const std::vector<std::int64_t>& hidden,
@@ -302,9 +300,21 @@ struct DdpgLearner::Impl {
     return batch.actor_out.back().tanh_();
   }
 
-  void reduce_and_step(Trained& t, double lr) {
+  void reduce(Trained& t) {
     if (reducer) reducer(std::span<float>(t.grad.data(), t.grad.size()));
-    adam_step(t, lr);
+  }
+
+  // What makes this update unusable, or "" when the losses and the reduced gradients are finite.
+  static std::string fault_of(const UpdateStats& stats, const Trained& critic, const Trained& actor) {
+    if (!std::isfinite(stats.critic_loss)) return "critic loss is " + non_finite_name(stats.critic_loss);
+    if (!std::isfinite(stats.actor_loss)) return "actor loss is " + non_finite_name(stats.actor_loss);
+    for (const auto& [name, t] : {std::pair{"critic", &critic}, std::pair{"actor", &actor}}) {
+      const std::span<const float> g(t->grad.data(), t->grad.size());
+      if (const auto i = first_non_finite(g)) {
+        return std::string(name) + " gradient[" + std::to_string(*i) + "] is " + non_finite_name(g[*i]);
+      }
+    }
+    return "";
   }
 
   UpdateStats update(const at::Tensor& s, const at::Tensor& s_next, const at::Tensor& a, const at::Tensor& r,
@@ -346,8 +356,17 @@ struct DdpgLearner::Impl {
     at::tanh_backward_out(b.dpi, b.dpi, pi);
     backward(actor.param, s, b.actor_out, b.dpi, &actor.grad, nullptr, 0, b.actor_grad);
 
-    reduce_and_step(critic, cfg.critic_lr);
-    reduce_and_step(actor, cfg.actor_lr);
+    // A non-finite loss poisons the gradients before the reduction, so that under MPI every rank sees a
+    // NaN in the averaged gradient and skips (or stops at) the same update.
+    if (!std::isfinite(stats.critic_loss) || !std::isfinite(stats.actor_loss)) {
+      critic.grad.data()[0] = actor.grad.data()[0] = std::numeric_limits<float>::quiet_NaN();
+    }
+    reduce(critic);
+    reduce(actor);
+    stats.fault = fault_of(stats, critic, actor);
+    if (!stats.fault.empty()) return stats;
+    adam_step(critic, cfg.critic_lr);
+    adam_step(actor, cfg.actor_lr);
     return stats;
   }
 
@@ -495,6 +514,7 @@ void DdpgLearner::load(const std::string& bytes) {
   check(saved == mine,
         "ddpg checkpoint: saved networks (" + saved + ") do not match this learner (" + mine + ")");
   const auto actor_step = r.get<std::int64_t>(), critic_step = r.get<std::int64_t>();
+  check(actor_step >= 0 && critic_step >= 0, "ddpg checkpoint: negative Adam step count");
   const std::size_t floats = num_parameters() + 2 * (actor_parameters() + critic_parameters());
   check(bytes.size() == r.pos + sizeof(float) * floats + sizeof(std::uint64_t),
         "ddpg checkpoint: truncated or oversized (" + std::to_string(bytes.size()) + " bytes)");
@@ -502,11 +522,21 @@ void DdpgLearner::load(const std::string& bytes) {
   std::memcpy(&stored, bytes.data() + bytes.size() - sizeof(stored), sizeof(stored));
   check(stored == fnv1a(bytes.data(), bytes.size() - sizeof(stored)), "ddpg checkpoint: checksum mismatch");
 
+  // Copied aside (the bytes need not be float-aligned) and checked before anything is overwritten: a
+  // NaN saved by an older build, or crafted, would otherwise surface only as a NaN loss later.
+  std::vector<float> values(floats);
+  std::memcpy(values.data(), bytes.data() + r.pos, sizeof(float) * floats);
+  check(all_finite(std::span<const float>(values)), "ddpg checkpoint: parameters or Adam state hold NaN or Inf");
   c10::InferenceMode guard;
-  for (const FlatNet* net : m.networks()) r.get(net->flat);
+  const float* src = values.data();
+  auto fill = [&src](const at::Tensor& t) {
+    std::memcpy(t.data_ptr<float>(), src, sizeof(float) * static_cast<std::size_t>(t.numel()));
+    src += t.numel();
+  };
+  for (const FlatNet* net : m.networks()) fill(net->flat);
   for (Trained* t : {&m.actor, &m.critic}) {
-    r.get(t->m);
-    r.get(t->v);
+    fill(t->m);
+    fill(t->v);
   }
   m.actor.step = actor_step;
   m.critic.step = critic_step;
