@@ -121,6 +121,10 @@ template <>
 struct EnumNames<NormInit> {
   static constexpr std::array<const char*, 3> names = {"warmup", "file", "off"};
 };
+template <>
+struct EnumNames<NanPolicy> {
+  static constexpr std::array<const char*, 2> names = {"stop", "skip"};
+};
 
 // Parse/format/type-name for each C++ type that appears in the config table.
 template <class T>
@@ -248,6 +252,10 @@ struct Codec<HerStrategy> : EnumCodec<HerStrategy> {
 };
 template <>
 struct Codec<NormInit> : EnumCodec<NormInit> {
+  static inline const std::string type = choices("|");
+};
+template <>
+struct Codec<NanPolicy> : EnumCodec<NanPolicy> {
   static inline const std::string type = choices("|");
 };
 
@@ -434,15 +442,22 @@ bool is_dir(const std::string& path) {
 
 std::string to_string(HerStrategy s) { return Codec<HerStrategy>::format(s); }
 std::string to_string(NormInit n) { return Codec<NormInit>::format(n); }
+std::string to_string(NanPolicy p) { return Codec<NanPolicy>::format(p); }
 
 TrainConfig default_config() { return TrainConfig{}; }
 
 TrainConfig load_config_file(const std::string& path) {
-  const std::string text = io::read_file(path);
+  // TOML's "key = value" would otherwise read as one YAML scalar and fail with a puzzling message.
+  check(!path.ends_with(".toml"), path + ": TOML is not supported; write the config as YAML (key: value lines)");
+  return parse_config_yaml(io::read_file(path), path);
+}
+
+TrainConfig parse_config_yaml(const std::string& text, const std::string& path) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
-  } catch (const YAML::ParserException& e) {
+  } catch (const YAML::Exception& e) {
+    // Every yaml-cpp error carries a mark; a mark without a position (-1) still gives "FILE:0:0".
     throw Error(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                 ": YAML syntax error: " + e.msg);
   }
@@ -508,6 +523,9 @@ void validate(const TrainConfig& config) {
   check(config.norm_file.empty() || config.norm_init == NormInit::file,
         "norm_file is set but norm_init is '" + to_string(config.norm_init) +
             "'; set norm_init=file to use it");
+  // Likewise a subgoal space that a flat agent would silently ignore.
+  check(config.subgoal == "default" || config.levels > 1,
+        "subgoal is '" + config.subgoal + "' but levels=1 has no subgoals; set levels >= 2 or drop it");
   const std::size_t n = config.H.size(), below_top = static_cast<std::size_t>(config.levels - 1);
   const std::string per_level =
       below_top > 1 ? std::to_string(below_top) + " (one per level below the top) or " : "";
