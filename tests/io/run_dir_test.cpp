@@ -59,6 +59,7 @@ TEST(RunDir, AppearsWithItsConfigAndNothingElse) {
   const std::string root = create_run_dir(out, "r", "Pendulum", 1, "env: Pendulum\n");
   EXPECT_TRUE(is_run_dir(root));
   EXPECT_EQ(read_file(run_paths(root).config), "env: Pendulum\n");
+  EXPECT_EQ(fs::status(root).permissions() & fs::perms::others_read, fs::perms::others_read);
   EXPECT_FALSE(is_run_dir(root + "/checkpoints"));
   // The hidden directory it was assembled in is gone.
   std::vector<std::string> names;
@@ -78,7 +79,8 @@ TEST(RunDir, AFailedCreationLeavesNothing) {
   const std::string msg = error_of([&] { create_run_dir(out, "r", "Pendulum", 1, "env: Pendulum\n"); });
   ::setrlimit(RLIMIT_FSIZE, &old);
   std::signal(SIGXFSZ, old_handler);
-  EXPECT_NE(msg.find("config.yaml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cannot create run directory under '" + out + "': cannot write"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("config.yaml: File too large"), std::string::npos) << msg;
   EXPECT_TRUE(fs::is_empty(out));
 }
 

@@ -34,19 +34,27 @@ class TempDir {
     if (::mkdtemp(path_.data()) == nullptr) {
       throw Error("cannot create run directory under '" + out + "': " + std::strerror(errno));
     }
-  }
-  ~TempDir() {
-    if (!path_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(path_, ec);
+    // mkdtemp makes it private (0700); a run directory is as readable as any other directory.
+    if (::chmod(path_.c_str(), 0755) != 0) {
+      const int err = errno;
+      remove();
+      throw Error("cannot create run directory under '" + out + "': " + std::strerror(err));
     }
   }
+  ~TempDir() { remove(); }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   void release() { path_.clear(); }
 
  private:
+  void remove() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+    path_.clear();
+  }
+
   std::string path_;
 };
 
@@ -97,7 +105,11 @@ std::string create_run_dir(const std::string& out, const std::string& run_name, 
   if (::mkdir(inside.checkpoints.c_str(), 0755) != 0) {
     throw Error("cannot create run directory under '" + out + "': " + std::strerror(errno));
   }
-  write_file_atomic(inside.config, config_yaml);
+  try {
+    write_file_atomic(inside.config, config_yaml);
+  } catch (const Error& e) {
+    throw Error("cannot create run directory under '" + out + "': " + e.what());
+  }
   for (int n = 1;; ++n) {
     const std::string root =
         (std::filesystem::path(out) / (n == 1 ? base : base + "-" + std::to_string(n))).string();
