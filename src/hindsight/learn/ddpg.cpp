@@ -4,7 +4,6 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
-#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -15,6 +14,7 @@
 #include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/learn/blas_check.hpp"
+#include "hindsight/learn/ddpg_state.hpp"
 
 // The networks are trained with hand-written backpropagation over preallocated buffers instead of
 // autograd: an update is then BLAS calls plus a few elementwise passes, with no graph building and no
@@ -29,9 +29,6 @@ namespace {
 constexpr double kBeta1 = 0.9;  // Adam defaults (Kingma & Ba; baselines and torch::optim agree)
 constexpr double kBeta2 = 0.999;
 constexpr double kAdamEps = 1e-8;
-constexpr char kMagic[] = "hindsight-ddpg-v1\n";
-
-static_assert(std::endian::native == std::endian::little, "checkpoints are written little-endian");
 
 // Wraps caller memory as a tensor without copying; the learner never writes through these views.
 at::Tensor view_of(std::span<const float> s, at::IntArrayRef shape) {
@@ -151,46 +148,6 @@ void bad_field(const char* field, const char* requirement, const T& value) {
   std::ostringstream msg;
   msg << "ddpg config: " << field << " must be " << requirement << ", got " << value;
   throw Error(msg.str());
-}
-
-// FNV-1a over the checkpoint bytes: cheap, and catches corruption that keeps the length intact.
-std::uint64_t fnv1a(const char* data, std::size_t n) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ULL;
-  return h;
-}
-
-struct Writer {
-  std::string bytes;
-  template <class T>
-  void put(T value) {
-    bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
-  void put(const at::Tensor& t) {
-    bytes.append(reinterpret_cast<const char*>(t.data_ptr<float>()), sizeof(float) * t.numel());
-  }
-};
-
-struct Reader {
-  const std::string& bytes;
-  std::size_t pos = 0;
-  template <class T>
-  T get() {
-    check(bytes.size() - pos >= sizeof(T), "ddpg checkpoint: truncated");
-    T value;
-    std::memcpy(&value, bytes.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return value;
-  }
-};
-
-std::string describe_shape(std::int64_t input, std::int64_t action, const std::vector<std::int64_t>& hidden,
-                           bool targets, bool bounded) {
-  std::ostringstream s;
-  s << "input " << input << ", action " << action << ", hidden [";
-  for (std::size_t i = 0; i < hidden.size(); ++i) s << (i ? "," : "") << hidden[i];
-  s << "], target networks " << (targets ? "on" : "off") << ", bounded critic " << (bounded ? "on" : "off");
-  return s.str();
 }
 
 // Preallocated activations and gradients for one batch size; reallocated only when n changes.
@@ -370,7 +327,8 @@ struct DdpgLearner::Impl {
     return stats;
   }
 
-  std::vector<std::int64_t> hidden64() const { return {cfg.hidden.begin(), cfg.hidden.end()}; }
+  // The networks' shape, as the state bytes record it.
+  DdpgShape shape() const;
 };
 
 DdpgLearner::DdpgLearner(int input_dim, int action_dim, DdpgConfig cfg, std::uint64_t seed) {
@@ -477,58 +435,28 @@ void DdpgLearner::set_gradient_reducer(std::function<void(std::span<float>)> fn)
   impl_->reducer = std::move(fn);
 }
 
+DdpgShape DdpgLearner::Impl::shape() const {
+  return DdpgShape{in_dim, act_dim, {cfg.hidden.begin(), cfg.hidden.end()}, actor_target.has_value(),
+                   cfg.bounded_critic};
+}
+
 std::string DdpgLearner::save() const {
   const Impl& m = *impl_;
-  Writer w;
-  w.bytes.append(kMagic, sizeof(kMagic) - 1);
-  w.put<std::int64_t>(m.in_dim);
-  w.put<std::int64_t>(m.act_dim);
-  w.put<std::int64_t>(static_cast<std::int64_t>(m.cfg.hidden.size()));
-  for (int h : m.cfg.hidden) w.put<std::int64_t>(h);
-  w.put<std::uint8_t>(m.actor_target ? 1 : 0);
-  w.put<std::uint8_t>(m.cfg.bounded_critic ? 1 : 0);
-  w.put<std::int64_t>(m.actor.step);
-  w.put<std::int64_t>(m.critic.step);
-  for (const FlatNet* net : m.networks()) w.put(net->flat);
+  DdpgState state{m.shape(), m.actor.step, m.critic.step, flat_parameters()};
   for (const Trained* t : {&m.actor, &m.critic}) {
-    w.put(t->m);
-    w.put(t->v);
+    for (const at::Tensor* moment : {&t->m, &t->v}) {
+      const float* p = moment->data_ptr<float>();
+      state.values.insert(state.values.end(), p, p + moment->numel());
+    }
   }
-  w.put<std::uint64_t>(fnv1a(w.bytes.data(), w.bytes.size()));
-  return std::move(w.bytes);
+  return encode_ddpg_state(state);
 }
 
 void DdpgLearner::load(const std::string& bytes) {
   Impl& m = *impl_;
-  const std::size_t magic_len = sizeof(kMagic) - 1;
-  check(bytes.compare(0, magic_len, kMagic) == 0, "ddpg checkpoint: not a DDPG learner checkpoint");
-  Reader r{bytes, magic_len};
-  const auto in = r.get<std::int64_t>(), act = r.get<std::int64_t>(), layers = r.get<std::int64_t>();
-  check(layers >= 0 && layers <= 1024, "ddpg checkpoint: corrupt header");
-  std::vector<std::int64_t> hidden;
-  for (std::int64_t i = 0; i < layers; ++i) hidden.push_back(r.get<std::int64_t>());
-  const bool targets = r.get<std::uint8_t>() != 0, bounded = r.get<std::uint8_t>() != 0;
-  const std::string saved = describe_shape(in, act, hidden, targets, bounded);
-  const std::string mine =
-      describe_shape(m.in_dim, m.act_dim, m.hidden64(), m.actor_target.has_value(), m.cfg.bounded_critic);
-  check(saved == mine,
-        "ddpg checkpoint: saved networks (" + saved + ") do not match this learner (" + mine + ")");
-  const auto actor_step = r.get<std::int64_t>(), critic_step = r.get<std::int64_t>();
-  check(actor_step >= 0 && critic_step >= 0, "ddpg checkpoint: negative Adam step count");
-  const std::size_t floats = num_parameters() + 2 * (actor_parameters() + critic_parameters());
-  check(bytes.size() == r.pos + sizeof(float) * floats + sizeof(std::uint64_t),
-        "ddpg checkpoint: truncated or oversized (" + std::to_string(bytes.size()) + " bytes)");
-  std::uint64_t stored;
-  std::memcpy(&stored, bytes.data() + bytes.size() - sizeof(stored), sizeof(stored));
-  check(stored == fnv1a(bytes.data(), bytes.size() - sizeof(stored)), "ddpg checkpoint: checksum mismatch");
-
-  // Copied aside (the bytes need not be float-aligned) and checked before anything is overwritten: a
-  // NaN saved by an older build, or crafted, would otherwise surface only as a NaN loss later.
-  std::vector<float> values(floats);
-  std::memcpy(values.data(), bytes.data() + r.pos, sizeof(float) * floats);
-  check(all_finite(std::span<const float>(values)), "ddpg checkpoint: parameters or Adam state hold NaN or Inf");
+  const DdpgState state = decode_ddpg_state(bytes, m.shape());  // every check happens before any change
   c10::InferenceMode guard;
-  const float* src = values.data();
+  const float* src = state.values.data();
   auto fill = [&src](const at::Tensor& t) {
     std::memcpy(t.data_ptr<float>(), src, sizeof(float) * static_cast<std::size_t>(t.numel()));
     src += t.numel();
@@ -538,8 +466,8 @@ void DdpgLearner::load(const std::string& bytes) {
     fill(t->m);
     fill(t->v);
   }
-  m.actor.step = actor_step;
-  m.critic.step = critic_step;
+  m.actor.step = state.actor_step;
+  m.critic.step = state.critic_step;
 }
 
 const DdpgConfig& DdpgLearner::config() const { return impl_->cfg; }
