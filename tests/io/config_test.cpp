@@ -535,5 +535,16 @@ TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
   EXPECT_NO_THROW(validate(c));
 }
 
+TEST(Config, InputThatLoopsYamlCppIsASyntaxErrorAndReturns) {
+  // Regression (found by fuzz_config): yaml-cpp 0.7 starts empty documents at a lone ',' forever,
+  // allocating until memory runs out; these took 30 s and ended in "internal error: std::bad_alloc".
+  EXPECT_NE(load_error(",").find(":1:1: YAML syntax error: unexpected ','"), std::string::npos);
+  EXPECT_NE(load_error("epochs: 3\n,\n").find(":2:1: YAML syntax error"), std::string::npos);
+  EXPECT_NE(load_error("- !+(.,.)\n").find("YAML syntax error"), std::string::npos);
+  // Separate documents still count as such, and an explicit empty document is an empty config.
+  EXPECT_NE(load_error("epochs: 1\n---\nepochs: 2\n---\n").find("found 3"), std::string::npos);
+  EXPECT_EQ(load_config_file(write_yaml("---\n")), default_config());
+}
+
 }  // namespace
 }  // namespace hindsight
