@@ -347,4 +347,13 @@ TEST(Normalizer, NonFiniteSamplesAreRefusedAndLeaveTheStatistics) {
   expect_bits_equal(n.raw(), before);
 }
 
+TEST(Normalizer, AHugeDimsCountIsRefusedBeforeAnyAllocation) {
+  // Regression: dims was trusted to size the statistics before the arrays were checked, so a file saying
+  // "dims": 1e12 ended in std::bad_alloc ("internal error") instead of one line about the file.
+  json j = Normalizer(2).to_json();
+  j["dims"] = 1000000000000ULL;
+  const std::string msg = error_of([&] { Normalizer::from_json(j, "stats.json"); });
+  EXPECT_EQ(msg, "stats.json: 'mean' has 2 values, expected 1000000000000 (dims)");
+}
+
 }  // namespace hindsight::learn

@@ -276,10 +276,14 @@ Normalizer Normalizer::from_json(const json& j, const std::string& where) {
   const auto id = j.find("identity");
   check(id == j.end() || id->is_boolean(), where + ": 'identity' must be true or false");
 
+  // The arrays are read (and their length checked against dims) before dims sizes anything, so a corrupt
+  // dims cannot ask for terabytes.
+  const std::uint64_t count = whole_number(field(j, "count", where), "count", where);
+  std::vector<double> mean = number_array(j, "mean", dims, where), m2 = number_array(j, "m2", dims, where);
   Normalizer n(dims, cfg);
-  n.count_ = whole_number(field(j, "count", where), "count", where);
-  n.mean_ = number_array(j, "mean", dims, where);
-  n.m2_ = number_array(j, "m2", dims, where);
+  n.count_ = count;
+  n.mean_ = std::move(mean);
+  n.m2_ = std::move(m2);
   check_stats(n.count_, n.mean_, n.m2_, where);
   // std is written for readers; it is derived from m2 and count, so an edited std would silently be
   // ignored. Refuse instead.
