@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "support/child_process.hpp"
+#include "support/run_cli.hpp"
 
 namespace hindsight::testing {
 namespace {
@@ -26,11 +28,9 @@ constexpr int kKills = 20;
 // A tiny FetchReach run; the replay buffer keeps every episode, so checkpoints grow to ~1 MB and their
 // writes take a noticeable share of each epoch.
 std::vector<std::string> train_args(const std::string& out, const std::string& name) {
-  return {"train",         "--env",          "FetchReach",          "--epochs",
-          std::to_string(kEpochs), "--seed",  "5",                   "--out",
-          out,             "run_name=" + name, "cycles=2",          "episodes_per_cycle=1",
-          "updates_per_cycle=2", "batch_size=16", "hidden=[8]",     "test_episodes=1",
-          "norm_warmup_episodes=2", "buffer_size=100000"};
+  return {"train", "--env", "FetchReach", "--epochs", std::to_string(kEpochs), "--seed", "5", "--out", out,
+          "run_name=" + name, "cycles=2", "episodes_per_cycle=1", "updates_per_cycle=2", "batch_size=16",
+          "hidden=[8]", "test_episodes=1", "norm_warmup_episodes=2", "buffer_size=100000"};
 }
 
 // The epochs column of progress.csv.
@@ -49,6 +49,18 @@ std::vector<std::vector<double>> rows_without_wall_time(const std::string& progr
     rows.push_back(r);
   }
   return rows;
+}
+
+// Every row of two progress.csv files agrees but for wall time (NaN equals NaN).
+void expect_same_rows(const std::string& got_csv, const std::string& want_csv) {
+  const auto got = rows_without_wall_time(got_csv), want = rows_without_wall_time(want_csv);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].size(), want[i].size());
+    for (std::size_t j = 0; j < got[i].size(); ++j) {
+      if (!(std::isnan(want[i][j]) && std::isnan(got[i][j]))) EXPECT_EQ(got[i][j], want[i][j]) << i << "," << j;
+    }
+  }
 }
 
 bool has_temporary(const std::string& dir) {
@@ -121,18 +133,42 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   std::vector<double> all(kEpochs);
   for (int i = 0; i < kEpochs; ++i) all[static_cast<std::size_t>(i)] = i + 1;
   EXPECT_EQ(epochs_of(paths.progress), all);
-  const auto got = rows_without_wall_time(paths.progress), want = rows_without_wall_time(out + "/ref/progress.csv");
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    for (std::size_t j = 0; j < got[i].size(); ++j) {
-      if (!(std::isnan(want[i][j]) && std::isnan(got[i][j]))) EXPECT_EQ(got[i][j], want[i][j]) << i << "," << j;
-    }
-  }
+  expect_same_rows(paths.progress, out + "/ref/progress.csv");
   EXPECT_FALSE(has_temporary(paths.checkpoints));
   std::printf("kills: %d (%d into launches that started the run, %d into resumes); %d left a temporary "
               "file (killed while writing), %d between the two renames of a rotation; start-up %.2f s, "
               "epoch %.3f s\n",
               kKills, fresh_starts, resumes, during_write, between_renames, startup, epoch_time);
+}
+
+TEST(CrashResume, AFullDiskStopsTheRunKeepsTheLastCheckpointAndTheRunResumesLater) {
+  const std::string out = ::testing::TempDir() + "crash_resume_disk";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  auto args = train_args(out, "ref");
+  args[4] = "3";  // epochs
+  ASSERT_EQ(run_hindsight(args, out).exit_code, 0);
+  // The sizes of the epoch-0 and epoch-1 checkpoints (the runs are deterministic): room for the first only.
+  auto one = train_args(out, "sizes");
+  one[4] = "1";
+  ASSERT_EQ(run_hindsight(one, out).exit_code, 0);
+  const auto epoch0 = fs::file_size(out + "/sizes/checkpoints/previous.ckpt");
+  const auto epoch1 = fs::file_size(out + "/sizes/checkpoints/latest.ckpt");
+  ASSERT_LT(epoch0 + 1000, epoch1);
+  args[9] = "run_name=r";
+  const ChildResult full = run_hindsight(args, out, {{}, static_cast<long>((epoch0 + epoch1) / 2)});
+  EXPECT_NE(full.exit_code, 0);
+  EXPECT_EQ(last_line(full.err), "hindsight: cannot write " + out + "/r/checkpoints/latest.ckpt: File too large")
+      << full.err;
+  const io::RunPaths paths = io::run_paths(out + "/r");
+  EXPECT_EQ(epochs_of(paths.progress), std::vector<double>{1});  // the row went first; resume drops it
+  EXPECT_FALSE(has_temporary(paths.checkpoints));
+  const auto counters = nlohmann::json::parse(io::Checkpoint::read(paths.latest_checkpoint).get("counters"));
+  EXPECT_EQ(counters.at("epoch"), 0);  // the epoch-0 checkpoint, intact
+  // Room again: the run continues from epoch 0 and ends as if nothing had happened.
+  const ChildResult resumed = run_hindsight({"train", "--resume", out + "/r"}, out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  expect_same_rows(paths.progress, out + "/ref/progress.csv");
 }
 
 }  // namespace
