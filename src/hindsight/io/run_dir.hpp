@@ -23,9 +23,9 @@ struct RunPaths {
 RunPaths run_paths(const std::string& root);
 // Creates out/<run_name> or, when run_name is empty, out/<env>-s<seed>-<YYYYmmdd-HHMMSS> (local time),
 // holding config.yaml (config_yaml) and an empty checkpoints/; "-2", "-3", ... is appended when the name is
-// taken. The directory is assembled under a hidden temporary name and renamed into place, so it appears
-// complete or not at all. Creates out if needed; throws one Error line when out cannot be written or
-// run_name is not a plain name.
+// taken. The directory is assembled under a hidden temporary name (out/.<name>.tmp.XXXXXX) and renamed into
+// place, so it appears complete or not at all; a process killed meanwhile leaves only that hidden directory.
+// Creates out if needed; throws one Error line when out cannot be written or run_name is not a plain name.
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,
                            std::uint64_t seed, const std::string& config_yaml);
 // True when path holds a run's config.yaml.

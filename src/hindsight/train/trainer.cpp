@@ -264,7 +264,8 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
   check(cfg == only_epochs, "--resume: only epochs=N may be overridden when resuming a run");
   Trainer t(cfg, comm, run_dir);
   t.lock_ = std::move(lock);
-  const std::string used = t.load_newest_checkpoint(paths);
+  std::string skipped;
+  const std::string used = t.load_newest_checkpoint(paths, skipped);
   t.resumed_ = !used.empty();
   if (comm.is_root()) {
     // Every check comes before the first write: a refused resume leaves the run as it was.
@@ -288,27 +289,25 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
     }
     io::remove_stale_temp_files(paths.root);
     io::remove_stale_temp_files(paths.checkpoints);
+    if (!skipped.empty()) {
+      std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", used.c_str(), skipped.c_str());
+    }
   }
   return t;
 }
 
-std::string Trainer::load_newest_checkpoint(const io::RunPaths& paths) {
-  std::string problems;
+std::string Trainer::load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped) {
   for (const std::string& path : {paths.latest_checkpoint, paths.previous_checkpoint}) {
     if (!io::file_exists(path)) continue;
     try {
       counters_ = load_checkpoint(path, cfg_, *setup_.agent);
+      return path;
     } catch (const Error& e) {
-      problems += (problems.empty() ? "" : "; ") + std::string(e.what());
+      skipped += (skipped.empty() ? "" : "; ") + std::string(e.what());
       setup_ = make_setup(cfg_, comm_->rank());  // the failed load may have filled part of the agent
-      continue;
     }
-    if (!problems.empty() && comm_->is_root()) {
-      std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", path.c_str(), problems.c_str());
-    }
-    return path;
   }
-  check(problems.empty(), "--resume " + paths.root + ": no usable checkpoint: " + problems);
+  check(skipped.empty(), "--resume " + paths.root + ": no usable checkpoint: " + skipped);
   return "";
 }
 

@@ -94,9 +94,9 @@ class Trainer {
   void train();
   void init_normalizers();
   std::vector<std::string> columns() const;
-  // Loads latest.ckpt, else previous.ckpt, and returns the path used; "" when neither exists, Error when
-  // none is usable.
-  std::string load_newest_checkpoint(const io::RunPaths& paths);
+  // Loads latest.ckpt, else previous.ckpt, and returns the path used ("" when neither exists); why a file
+  // was skipped goes to skipped. Error when files exist but none is usable.
+  std::string load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped);
   // The one-line message for a NaN/Inf: level, what, where.
   std::string describe(const NonFiniteError& e);
 
