@@ -39,6 +39,11 @@ if(HINDSIGHT_MPI_ENABLED)
   target_compile_definitions(hindsight_deps INTERFACE HINDSIGHT_HAVE_MPI=1)
 endif()
 if(HINDSIGHT_SANITIZE)
-  target_compile_options(hindsight_deps INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-  target_link_options(hindsight_deps INTERFACE -fsanitize=address,undefined)
+  # No recovery: the first undefined behaviour ends the process, so a test cannot pass over it.
+  target_compile_options(hindsight_deps INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(hindsight_deps INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()
+if(HINDSIGHT_FUZZ AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "HINDSIGHT_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
 endif()

@@ -18,6 +18,8 @@ std::string checkpoint_path(const std::string& run_dir, const std::string& which
   const auto paths = io::run_paths(run_dir);
   std::string path = which == "best" ? paths.best_checkpoint : which == "latest" ? paths.latest_checkpoint : which;
   if (which == "best" && !io::file_exists(path)) path = paths.latest_checkpoint;
+  // A run killed between the two renames of a checkpoint rotation has only previous.ckpt for a moment.
+  if ((which == "best" || which == "latest") && !io::file_exists(path)) path = paths.previous_checkpoint;
   check(io::file_exists(path), run_dir + ": no checkpoint (" + path + " is missing)");
   return path;
 }

@@ -33,14 +33,19 @@ TrainConfig resolve_train_config(const ParsedArgs& p) {
   return cfg;
 }
 
-// Warns about a slow BLAS once the run is accepted (bad input stays a single error line).
-void print_blas_note() {
+namespace {
+
+// Printed once the input is accepted, so that refused input gets exactly one line.
+void print_blas_note(const train::Comm& comm) {
+  if (!comm.is_root()) return;
   if (!learn::blas_is_fast()) {
     std::fprintf(stderr, "hindsight: warning: LibTorch uses the slow reference BLAS (install libopenblas0-pthread)\n");
   } else if (const std::string hint = learn::blas_tuning_hint(); !hint.empty()) {
     std::fprintf(stderr, "hindsight: note: %s\n", hint.c_str());
   }
 }
+
+}  // namespace
 
 int cmd_train(const Args& args) {
   const ParsedArgs p(args, {"--config", "--env", "--levels", "--epochs", "--seed", "--out", "--resume"}, {"--help"});
@@ -59,13 +64,13 @@ int cmd_train(const Args& args) {
     std::vector<std::string> overrides = p.positional();
     if (const auto e = p.value("--epochs")) overrides.push_back("epochs=" + *e);
     auto trainer = train::Trainer::resume(*dir, overrides, *comm);
-    if (comm->is_root()) print_blas_note();
+    print_blas_note(*comm);
     trainer.run();
     if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
     return 0;
   }
   train::Trainer trainer(resolve_train_config(p), *comm);
-  if (comm->is_root()) print_blas_note();
+  print_blas_note(*comm);
   trainer.run();
   if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
   return 0;

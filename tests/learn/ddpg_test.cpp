@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
@@ -522,5 +523,45 @@ TEST(DdpgLearner, GradientReducerSeesEachNetworkOncePerStep) {
   EXPECT_EQ(fresh.flat_parameters(), before);
 }
 
+TEST(DdpgLearner, NonFiniteLossOrGradientTakesNoStep) {
+  DdpgLearner learner(3, 2, small_config(), 1);
+  update(learner, random_transitions(3, 2, 16, 1));
+  const std::string state = learner.save();
+  auto t = random_transitions(3, 2, 16, 2);
+  t.r[5] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(update(learner, t).fault, "critic loss is NaN");
+  EXPECT_TRUE(learner.save() == state);  // parameters, Adam moments and step counts untouched
+  t.r[5] = -1.0F;
+  EXPECT_EQ(update(learner, t).fault, "");
+  EXPECT_FALSE(learner.save() == state);
+
+  // A gradient that only turns bad in the reduction (another MPI rank's NaN) is caught after it.
+  DdpgLearner reduced(3, 2, small_config(), 1);
+  reduced.set_gradient_reducer([](std::span<float> g) { g[3] = std::numeric_limits<float>::infinity(); });
+  const std::string fresh = reduced.save();
+  const auto r = update(reduced, random_transitions(3, 2, 16, 3));
+  EXPECT_TRUE(std::isfinite(r.critic_loss));
+  EXPECT_EQ(r.fault, "critic gradient[3] is +Inf");
+  EXPECT_TRUE(reduced.save() == fresh);
+
+  // A non-finite loss reaches every rank: the gradients handed to the reducer carry a NaN.
+  DdpgLearner seen(3, 2, small_config(), 1);
+  int poisoned = 0;
+  seen.set_gradient_reducer([&poisoned](std::span<float> g) { poisoned += std::isnan(g[0]) ? 1 : 0; });
+  auto nan_batch = random_transitions(3, 2, 16, 4);
+  nan_batch.s[0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_FALSE(update(seen, nan_batch).fault.empty());
+  EXPECT_EQ(poisoned, 2);
+}
+
+TEST(DdpgLearner, LoadRefusesNonFiniteParameters) {
+  DdpgLearner a(4, 2, small_config(), 1), b(4, 2, small_config(), 2);
+  auto params = a.flat_parameters();
+  params[7] = std::numeric_limits<float>::quiet_NaN();
+  a.set_flat_parameters(params);
+  const auto before = b.flat_parameters();
+  expect_error_mentioning([&] { b.load(a.save()); }, "hold NaN or Inf");
+  EXPECT_EQ(b.flat_parameters(), before);
+}
 }  // namespace
 }  // namespace hindsight::learn

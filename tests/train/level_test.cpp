@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 
 namespace hindsight::train {
@@ -210,5 +213,72 @@ TEST(Level, StoringAnEpisodeFeedsBufferAndNormalizers) {
   EXPECT_TRUE(std::isfinite(s.critic_loss));
 }
 
+learn::EpisodeData small_episode() {
+  learn::EpisodeData e;
+  e.T = 2;
+  e.obs = {0, 0, 1, 1, 2, 2};
+  e.ag = {0, 1, 2};
+  e.g = {5, 5};
+  e.actions = {0, 0, 0.5f, 0.5f};
+  return e;
+}
+
+// The message of the NonFiniteError thrown by f, checking it names the level as its origin.
+template <class F>
+std::string non_finite_of(const Level& level, F&& f) {
+  try {
+    f();
+  } catch (const NonFiniteError& e) {
+    EXPECT_EQ(e.origin(), &level);
+    return e.what();
+  }
+  ADD_FAILURE() << "no NonFiniteError";
+  return "";
+}
+
+TEST(Level, NonFiniteInputsAreNamedWithTheirPlace) {
+  Level l(spec(), config(), 1);
+  Rng rng(1);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(non_finite_of(l, [&] { l.act(std::vector<double>{0.1, nan}, std::vector<double>{0.3}, true, rng); }),
+            "observation[1] is NaN");
+  EXPECT_EQ(non_finite_of(l, [&] {
+              l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{-INFINITY}, false, rng);
+            }),
+            "goal[0] is -Inf");
+  learn::EpisodeData e = small_episode();
+  e.obs[5] = NAN;
+  EXPECT_EQ(non_finite_of(l, [&] { l.store_episode(e, rng); }), "observation[1] at episode step 2 is NaN");
+  e = small_episode();
+  e.actions[2] = INFINITY;
+  EXPECT_EQ(non_finite_of(l, [&] { l.observe_for_normalizer(e, rng); }), "action[0] at episode step 1 is +Inf");
+  EXPECT_EQ(l.buffer().episodes(), 0u);  // nothing bad was stored or counted
+  EXPECT_EQ(l.obs_norm().count(), 0u);
+}
+
+TEST(Level, NonFiniteUpdateStopsOrIsSkippedAsConfigured) {
+  // A reward function gone wrong makes every update's loss NaN.
+  LevelSpec bad = spec();
+  bad.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
+    std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
+  };
+  Rng rng(1);
+  Level stop(bad, config(), 1);
+  for (int i = 0; i < 3; ++i) stop.store_episode(small_episode(), rng);
+  EXPECT_EQ(non_finite_of(stop, [&] { stop.train_step(rng); }), "critic loss is NaN");
+
+  LevelConfig c = config();
+  c.skip_non_finite_updates = true;
+  Level skip(bad, c, 1);
+  for (int i = 0; i < 3; ++i) skip.store_episode(small_episode(), rng);
+  const auto before = skip.learner().flat_parameters();
+  LevelStats stats;
+  stats.add(skip.train_step(rng));
+  stats.add(skip.train_step(rng));
+  EXPECT_EQ(skip.learner().flat_parameters(), before);
+  EXPECT_EQ(stats.skipped, 2);
+  EXPECT_EQ(stats.updates, 0);
+  EXPECT_TRUE(std::isnan(stats.mean().critic_loss));  // no figures from skipped updates
+}
 }  // namespace
 }  // namespace hindsight::train

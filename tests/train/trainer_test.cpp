@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
@@ -120,13 +121,15 @@ TEST(Trainer, ResumeRefusesWhatIsNotARun) {
     EXPECT_NE(std::string(e.what()).find("not a run directory"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Trainer::resume(d + "/missing", {}, comm), Error);
-  // A run whose config exists but whose checkpoint is missing.
+  // A run whose progress.csv has rows but whose checkpoints are gone cannot continue.
   io::write_file_atomic(d + "/config.yaml", to_yaml(tiny_reach(d)));
+  io::write_file_atomic(d + "/progress.csv", "epoch,x\n1,2\n");
   try {
     Trainer::resume(d, {}, comm);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no checkpoint"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1 epoch row(s) but no checkpoint is left"), std::string::npos)
+        << e.what();
   }
   // Only epochs may change on resume.
   TrainConfig c = tiny_reach(fresh_dir("resume_override"));
@@ -226,13 +229,14 @@ TEST(Trainer, NormalizerFileErrorsAreClear) {
   TrainConfig f = tiny_reach(d);
   f.norm_init = NormInit::file;
   f.norm_file = d + "/bad.json";
-  Trainer t(f, comm);
+  f.out = d + "/runs";
   try {
-    t.run();
+    Trainer t(f, comm);  // refused up front, before the run directory exists
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("holds 0 level(s)"), std::string::npos) << e.what();
   }
+  EXPECT_FALSE(fs::exists(d + "/runs"));
 }
 
 TEST(Trainer, EvaluateIsDeterministic) {
@@ -253,6 +257,173 @@ TEST(Trainer, FlatLevelConfigResolvesGammaAndTargetClip) {
   EXPECT_EQ(lc.ddpg.q_max, 0.0);
   c.gamma = 0.9;
   EXPECT_NEAR(flat_level_config(c, *env).ddpg.q_min, -10.0, 1e-9);
+}
+
+// Rows of two progress.csv files agree in every column but wall time.
+void expect_same_rows(const std::string& a, const std::string& b) {
+  const auto ra = rows_without_wall_time(a), rb = rows_without_wall_time(b);
+  ASSERT_EQ(ra.size(), rb.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    ASSERT_EQ(ra[i].size(), rb[i].size());
+    for (std::size_t j = 0; j < ra[i].size(); ++j) {
+      if (std::isnan(ra[i][j])) {
+        EXPECT_TRUE(std::isnan(rb[i][j])) << "row " << i << " column " << j;
+      } else {
+        EXPECT_EQ(ra[i][j], rb[i][j]) << "row " << i << " column " << j;
+      }
+    }
+  }
+}
+
+// Sets HINDSIGHT_TEST_NONFINITE for the envs made while it lives.
+class InjectedFault {
+ public:
+  explicit InjectedFault(const char* plan) { ::setenv("HINDSIGHT_TEST_NONFINITE", plan, 1); }
+  ~InjectedFault() { ::unsetenv("HINDSIGHT_TEST_NONFINITE"); }
+  InjectedFault(const InjectedFault&) = delete;
+  InjectedFault& operator=(const InjectedFault&) = delete;
+};
+
+TEST(Trainer, EachSaveKeepsThePreviousCheckpoint) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("rotation"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  auto s = make_setup(c);
+  const auto paths = io::run_paths(t.run_dir());
+  EXPECT_EQ(load_checkpoint(paths.latest_checkpoint, c, *s.agent).epoch, 1);
+  EXPECT_EQ(load_checkpoint(paths.previous_checkpoint, c, *s.agent).epoch, 0);  // taken after the warm-up
+}
+
+TEST(Trainer, ResumeFallsBackToThePreviousCheckpointAndStillMatchesAnUninterruptedRun) {
+  const std::string out = fresh_dir("fallback");
+  LocalComm comm;
+  TrainConfig straight = tiny_reach(out);
+  straight.epochs = 3;
+  straight.run_name = "straight";
+  Trainer a(straight, comm);
+  a.run();
+
+  TrainConfig split = tiny_reach(out);
+  split.run_name = "split";
+  Trainer b(split, comm);
+  b.run();
+  const auto paths = io::run_paths(b.run_dir());
+  const std::string good = io::read_file(paths.latest_checkpoint);
+  io::write_file_atomic(paths.latest_checkpoint, good.substr(0, good.size() - 7));  // epoch 2, damaged
+  io::write_file_atomic(paths.latest_checkpoint + ".tmp.abc123", "left by a killed writer");
+  auto resumed = Trainer::resume(b.run_dir(), {"epochs=3"}, comm);
+  EXPECT_EQ(resumed.counters().epoch, 1);  // previous.ckpt
+  EXPECT_TRUE(io::file_exists(paths.latest_checkpoint + ".unusable"));
+  EXPECT_FALSE(io::file_exists(paths.latest_checkpoint + ".tmp.abc123"));
+  EXPECT_EQ(io::read_csv(paths.progress).rows.size(), 1u);  // epoch 2's row waits to be redone
+  resumed.run();
+  expect_same_rows(io::run_paths(a.run_dir()).progress, paths.progress);
+}
+
+TEST(Trainer, ARunWithoutCheckpointsResumesFromTheStartOrFromItsWarmUp) {
+  const std::string out = fresh_dir("early");
+  LocalComm comm;
+  TrainConfig straight = tiny_reach(out);
+  straight.run_name = "straight";
+  Trainer a(straight, comm);
+  a.run();
+  // Killed before any checkpoint: the directory holds config.yaml and an empty log only.
+  TrainConfig c = tiny_reach(out);
+  c.run_name = "early";
+  {
+    Trainer b(c, comm);  // creates the run; never trained
+  }
+  auto restarted = Trainer::resume(out + "/early", {}, comm);
+  EXPECT_EQ(restarted.counters().epoch, 0);
+  restarted.run();
+  expect_same_rows(io::run_paths(a.run_dir()).progress, io::run_paths(out + "/early").progress);
+  // Stopped during epoch 1 (here by a NaN observation): the epoch-0 checkpoint taken after the warm-up
+  // is there, and resuming from it gives the uninterrupted run.
+  c.run_name = "warm";
+  std::optional<Trainer> w;
+  {
+    const InjectedFault fault("observation_nan@180");
+    w.emplace(c, comm);
+  }
+  EXPECT_THROW(w->run(), Error);
+  w.reset();
+  auto after_warmup = Trainer::resume(out + "/warm", {}, comm);
+  EXPECT_EQ(after_warmup.counters().epoch, 0);
+  after_warmup.run();
+  expect_same_rows(io::run_paths(a.run_dir()).progress, io::run_paths(out + "/warm").progress);
+}
+
+TEST(Trainer, ARunInUseCannotBeResumed) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("busy"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  io::RunLock other(t.run_dir());
+  try {
+    Trainer::resume(t.run_dir(), {}, comm);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another hindsight process"), std::string::npos) << e.what();
+  }
+}
+
+std::string run_error(Trainer& t) {
+  try {
+    t.run();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "the run did not stop";
+  return "";
+}
+
+TEST(Trainer, ANanStopsTheRunNamingLevelWhatAndWhereAndKeepsTheLastCheckpoint) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("nan_reward"));
+  // 2 cycles x 4 updates per epoch, one reward computation per update: call 11 is epoch 2, cycle 1,
+  // update 3.
+  std::optional<Trainer> t;
+  {
+    const InjectedFault fault("reward_nan@11");
+    t.emplace(c, comm);
+  }
+  EXPECT_EQ(run_error(*t), "level 0 critic loss is NaN at epoch 2 cycle 1 update 3");
+  const auto paths = io::run_paths(t->run_dir());
+  auto s = make_setup(c);
+  EXPECT_EQ(load_checkpoint(paths.latest_checkpoint, c, *s.agent).epoch, 1);
+  EXPECT_EQ(io::read_csv(paths.progress).rows.size(), 1u);
+
+  // An observation: warm-up 3 x 50 steps, then training episodes of 50 steps; step 180 is the 30th step
+  // of epoch 1's first episode. The next act() sees it.
+  TrainConfig o = tiny_reach(fresh_dir("nan_obs"));
+  std::optional<Trainer> u;
+  {
+    const InjectedFault fault("observation_nan@180");
+    u.emplace(o, comm);
+  }
+  EXPECT_EQ(run_error(*u), "level 0 observation[0] is NaN at epoch 1 cycle 1 episode 1");
+  EXPECT_EQ(load_checkpoint(io::run_paths(u->run_dir()).latest_checkpoint, o, *s.agent).epoch, 0);
+}
+
+TEST(Trainer, WithNanPolicySkipABadUpdateIsSkippedAndCounted) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("nan_skip"));
+  c.nan_policy = NanPolicy::skip;
+  std::optional<Trainer> t;
+  {
+    const InjectedFault fault("reward_nan@11");
+    t.emplace(c, comm);
+  }
+  t->run();
+  const auto table = io::read_csv(io::run_paths(t->run_dir()).progress);
+  ASSERT_EQ(table.rows.size(), 2u);
+  const std::size_t col = table.column("l0/skipped_updates");
+  EXPECT_EQ(table.rows[0][col], 0.0);
+  EXPECT_EQ(table.rows[1][col], 1.0);
+  EXPECT_TRUE(std::isfinite(table.rows[1][table.column("l0/critic_loss")]));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 
 namespace hindsight::train {
 namespace {
@@ -17,6 +18,10 @@ learn::Normalizer make_norm(int dims, const LevelConfig& cfg) {
 }  // namespace
 
 void LevelStats::add(const learn::UpdateStats& s) {
+  if (!s.fault.empty()) {
+    ++skipped;
+    return;
+  }
   actor_loss += s.actor_loss;
   critic_loss += s.critic_loss;
   q_mean += s.q_mean;
@@ -26,10 +31,10 @@ void LevelStats::add(const learn::UpdateStats& s) {
 learn::UpdateStats LevelStats::mean() const {
   if (updates == 0) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {nan, nan, nan};
+    return {nan, nan, nan, {}};
   }
   const double n = static_cast<double>(updates);
-  return {actor_loss / n, critic_loss / n, q_mean / n};
+  return {actor_loss / n, critic_loss / n, q_mean / n, {}};
 }
 
 Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
@@ -93,6 +98,8 @@ void Level::to_unit_action(std::span<const double> action, std::span<float> out)
 
 std::vector<double> Level::act(std::span<const double> obs, std::span<const double> goal, bool explore,
                                Rng& rng) const {
+  check_finite(obs, "observation", this);
+  check_finite(goal, "goal", this);
   const Box& b = spec_.action_space;
   const std::size_t na = b.size();
   std::vector<float> o(obs.begin(), obs.end()), g(goal.begin(), goal.end()), input, u(na);
@@ -111,6 +118,30 @@ std::vector<double> Level::act(std::span<const double> obs, std::span<const doub
     a[i] = mid + half * unit[i];
   }
   return a;
+}
+
+void Level::check_episode(const learn::EpisodeData& ep) const {
+  // Rows of width values per step; the message gives the step and the entry, as a user would look them up.
+  const auto rows = [this](const std::vector<float>& v, int width, const char* name) {
+    const auto i = first_non_finite(std::span<const float>(v));
+    if (!i) return;
+    const auto w = static_cast<std::size_t>(width);
+    throw NonFiniteError(std::string(name) + "[" + std::to_string(*i % w) + "] at episode step " +
+                             std::to_string(*i / w) + " is " + non_finite_name(v[*i]),
+                         this);
+  };
+  rows(ep.obs, spec_.obs_dim, "observation");
+  rows(ep.ag, spec_.goal_dim, "achieved goal");
+  rows(ep.g, spec_.goal_dim, "goal");
+  rows(ep.actions, static_cast<int>(spec_.action_space.size()), "action");
+}
+
+void Level::feed_normalizers(const learn::EpisodeData& ep, Rng& rng) {
+  try {
+    update_normalizers(ep, rng);
+  } catch (const NonFiniteError& e) {
+    throw NonFiniteError(e.what(), this);
+  }
 }
 
 void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
@@ -158,13 +189,17 @@ void Level::merge_normalizer_deltas(std::span<const double> deltas) {
   }
 }
 
-void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) { update_normalizers(episode, rng); }
+void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) {
+  check_episode(episode);
+  feed_normalizers(episode, rng);
+}
 
 void Level::store_episode(const learn::EpisodeData& episode, Rng& rng,
                           std::span<const learn::FixedTransition> fixed) {
+  check_episode(episode);
   buffer_.store(episode);
   fixed_.store(fixed, buffer_.episodes());
-  update_normalizers(episode, rng);
+  feed_normalizers(episode, rng);
 }
 
 void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
@@ -207,7 +242,9 @@ learn::UpdateStats Level::train_step(Rng& rng) {
   sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
-  return learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+  if (!stats.fault.empty() && !cfg_.skip_non_finite_updates) throw NonFiniteError(stats.fault, this);
+  return stats;
 }
 
 }  // namespace hindsight::train

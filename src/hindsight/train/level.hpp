@@ -41,18 +41,24 @@ struct LevelConfig {
   double random_eps = 0.3;                                         // probability of a uniform random action
   bool terminal_on_success = false;   // HAC: a transition with reward 0 (goal reached) ends: discount 0
   bool drop_trivial_hindsight = false;  // HER never relabels with a goal reached already (HerSampler)
+  bool skip_non_finite_updates = false;  // a NaN/Inf loss or gradient skips the update instead of throwing
 };
 
 // Per-epoch running means of what a level reports.
 struct LevelStats {
   double actor_loss = 0, critic_loss = 0, q_mean = 0;
   long updates = 0;
-  // Adds one update's figures.
+  long skipped = 0;  // updates skipped for a NaN/Inf loss or gradient (they add no figures)
+  // Adds one update's figures, or counts it as skipped when it has a fault.
   void add(const learn::UpdateStats& s);
   // Means over the updates added so far (NaN when there were none).
   learn::UpdateStats mean() const;
 };
 
+// Every value a level takes in (observations, goals, stored episodes), its normalizer statistics and its
+// updates are checked for NaN and infinity; a bad one throws NonFiniteError with origin() == the level,
+// so the trainer can say which level, what and when. The one exception: with skip_non_finite_updates a
+// bad update is skipped and reported in its stats instead.
 class Level {
  public:
   // A level with fresh networks (seeded), empty buffer and empty normalizers.
@@ -112,6 +118,10 @@ class Level {
                    std::vector<float>& out) const;
 
  private:
+  // Throws NonFiniteError naming the first NaN/Inf value of an episode.
+  void check_episode(const learn::EpisodeData& episode) const;
+  // update_normalizers, with statistics that would stop being finite reported as this level's fault.
+  void feed_normalizers(const learn::EpisodeData& episode, Rng& rng);
   void update_normalizers(const learn::EpisodeData& episode, Rng& rng);
 
   LevelSpec spec_;

@@ -126,6 +126,7 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.noise_eps = cfg.noise_eps;
   lc.random_eps = cfg.random_eps;
   lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
+  lc.skip_non_finite_updates = cfg.nan_policy == NanPolicy::skip;
   return lc;
 }
 
@@ -209,7 +210,7 @@ void load_normalizers(const std::string& path, Agent& agent) {
 }
 
 void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& c,
-                     bool with_replay) {
+                     bool with_replay, const std::string& previous) {
   io::Checkpoint ck;
   const auto levels = agent.levels();
   ck.set("format", nlohmann::json{{"format", "hindsight-checkpoint"},
@@ -236,7 +237,11 @@ void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& age
       ck.set(p + "fixed", levels[i]->fixed().save());
     }
   }
-  ck.write(path);
+  if (previous.empty()) {
+    ck.write(path);
+  } else {
+    ck.write_rotating(path, previous);
+  }
 }
 
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent) {
@@ -331,9 +336,12 @@ void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch)
 Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&comm) {
   validate(cfg_);
   setup_ = make_setup(cfg_, comm_->rank());  // validates the config against the env before any file is written
+  // Read now so that a bad statistics file is refused before the run directory exists; init_normalizers()
+  // reads it again, for runs that --resume restarts from the beginning.
+  if (cfg_.norm_init == NormInit::file) load_normalizers(cfg_.norm_file, *setup_.agent);
   if (comm_->is_root()) {
-    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name, cfg_.env, cfg_.seed);
-    io::write_file_atomic(io::run_paths(run_dir_).config, to_yaml(cfg_));
+    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name, cfg_.env, cfg_.seed, to_yaml(cfg_));
+    lock_.emplace(run_dir_);
   }
   // The name holds rank 0's clock time, so the other ranks learn it rather than derive it.
   comm_->broadcast(run_dir_);
@@ -356,30 +364,91 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
   check(is_directory(run_dir), "--resume " + run_dir + ": no such directory");
   check(io::is_run_dir(run_dir), "--resume " + run_dir + ": not a run directory (no config.yaml)");
   const auto paths = io::run_paths(run_dir);
+  // Locked before anything is read: another trainer in this directory would be changing it.
+  std::optional<io::RunLock> lock;
+  if (comm.is_root()) lock.emplace(run_dir);
   TrainConfig cfg = load_config_file(paths.config);
   const TrainConfig original = cfg;
   apply_overrides(cfg, overrides);
   TrainConfig only_epochs = original;
   only_epochs.epochs = cfg.epochs;
   check(cfg == only_epochs, "--resume: only epochs=N may be overridden when resuming a run");
-  check(io::file_exists(paths.latest_checkpoint), "--resume " + run_dir + ": no checkpoint to resume from (" +
-                                                      paths.latest_checkpoint + " is missing)");
   Trainer t(cfg, comm, run_dir);
+  t.lock_ = std::move(lock);
   t.sync_->check_same_text(to_yaml(cfg), "the run's config");
-  t.counters_ = load_checkpoint(paths.latest_checkpoint, cfg, *t.setup_.agent);
-  // Each rank's episodes, seeds and buffers belong to its rank number: another count cannot continue them.
-  check(t.counters_.ranks == comm.size(),
-        "--resume " + run_dir + ": the run was trained with " + std::to_string(t.counters_.ranks) +
-            " rank(s); resume it with as many (mpirun -np " + std::to_string(t.counters_.ranks) + "), not " +
-            std::to_string(comm.size()));
-  // Rank 0's own state is part of the checkpoint; the others kept theirs next to it.
-  if (!comm.is_root()) {
-    load_rank_state(io::rank_checkpoint(paths, comm.rank(), t.counters_.epoch), *t.setup_.agent, comm.rank(),
-                    t.counters_.epoch);
+  std::string skipped;
+  const std::string used = t.load_newest_checkpoint(paths, skipped);
+  t.resumed_ = !used.empty();
+  if (t.resumed_) {
+    // Each rank's episodes, seeds and buffers belong to its rank number: another count cannot continue them.
+    check(t.counters_.ranks == comm.size(),
+          "--resume " + run_dir + ": the run was trained with " + std::to_string(t.counters_.ranks) +
+              " rank(s); resume it with as many (mpirun -np " + std::to_string(t.counters_.ranks) + "), not " +
+              std::to_string(comm.size()));
+    // Rank 0's own state is part of the checkpoint; the others kept theirs next to it.
+    if (!comm.is_root()) {
+      load_rank_state(io::rank_checkpoint(paths, comm.rank(), t.counters_.epoch), *t.setup_.agent, comm.rank(),
+                      t.counters_.epoch);
+    }
   }
-  t.resumed_ = true;
-  if (comm.is_root() && cfg.epochs != original.epochs) io::write_file_atomic(paths.config, to_yaml(cfg));
+  if (comm.is_root()) {
+    // Every check comes before the first write: a refused resume leaves the run as it was.
+    if (t.resumed_) {
+      t.log_ = io::MetricsLog::resume(paths.progress, t.columns(), t.counters_.epoch);
+    } else {
+      // Killed before its first checkpoint: nothing was trained, the run starts again from the beginning.
+      const std::size_t rows = io::file_exists(paths.progress) ? io::read_csv(paths.progress).rows.size() : 0;
+      check(rows == 0, "--resume " + run_dir + ": progress.csv has " + std::to_string(rows) +
+                           " epoch row(s) but no checkpoint is left (" + paths.latest_checkpoint + ", " +
+                           paths.previous_checkpoint + " are missing)");
+      std::fprintf(stderr, "hindsight: note: %s has no checkpoint yet; starting it from the beginning\n",
+                   run_dir.c_str());
+    }
+    if (cfg.epochs != original.epochs) io::write_file_atomic(paths.config, to_yaml(cfg));
+    // Kept for a post-mortem, but out of the rotation: the next save would make it previous.ckpt.
+    if (used == paths.previous_checkpoint && io::file_exists(paths.latest_checkpoint)) {
+      std::error_code ec;
+      std::filesystem::rename(paths.latest_checkpoint, paths.latest_checkpoint + ".unusable", ec);
+      check(!ec, "cannot move " + paths.latest_checkpoint + " aside: " + ec.message());
+    }
+    io::remove_stale_temp_files(paths.root);
+    io::remove_stale_temp_files(paths.checkpoints);
+    if (!skipped.empty()) {
+      std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", used.c_str(), skipped.c_str());
+    }
+  }
   return t;
+}
+
+std::string Trainer::load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped) {
+  for (const std::string& path : {paths.latest_checkpoint, paths.previous_checkpoint}) {
+    if (!io::file_exists(path)) continue;
+    try {
+      counters_ = load_checkpoint(path, cfg_, *setup_.agent);
+      return path;
+    } catch (const Error& e) {
+      skipped += (skipped.empty() ? "" : "; ") + std::string(e.what());
+      setup_ = make_setup(cfg_, comm_->rank());  // the failed load may have filled part of the agent
+    }
+  }
+  check(skipped.empty(), "--resume " + paths.root + ": no usable checkpoint: " + skipped);
+  return "";
+}
+
+std::string Trainer::Position::describe() const {
+  const std::string n = std::string(what) + " " + std::to_string(index);
+  if (epoch == 0) return n;
+  if (cycle == 0) return "epoch " + std::to_string(epoch) + " " + n;
+  return "epoch " + std::to_string(epoch) + " cycle " + std::to_string(cycle) + " " + n;
+}
+
+std::string Trainer::describe(const NonFiniteError& e) {
+  std::string level;
+  const auto levels = setup_.agent->levels();
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    if (static_cast<const void*>(levels[i]) == e.origin()) level = "level " + std::to_string(i) + " ";
+  }
+  return level + e.what() + " at " + at_.describe();
 }
 
 std::vector<std::string> Trainer::columns() const {
@@ -412,6 +481,7 @@ void Trainer::init_normalizers() {
       Rng rng(derive_seed(derive_seed(cfg_.seed, "warmup-actions"), static_cast<std::uint64_t>(comm_->rank())));
       ProgressBar bar("normalizer warm-up", mine, comm_->is_root());
       for (int e = 0; e < mine; ++e) {
+        at_ = {"normalizer warm-up episode", 0, 0, e + 1};
         agent.observe_warmup(random_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e), rng));
         bar.update(e + 1);
       }
@@ -430,14 +500,23 @@ void Trainer::init_normalizers() {
 }
 
 void Trainer::run() {
+  if (comm_->is_root() && !lock_) lock_.emplace(run_dir_);
+  try {
+    train();
+  } catch (const NonFiniteError& e) {
+    throw Error(describe(e));
+  }
+  lock_.reset();  // done writing: the run may be resumed or evaluated by anyone now
+}
+
+void Trainer::train() {
   Agent& agent = *setup_.agent;
   GoalEnv& env = *setup_.env;
   const bool root = comm_->is_root();
   const int ranks = comm_->size();
+  const auto paths = io::run_paths(run_dir_);
   if (root) {
-    const auto paths = io::run_paths(run_dir_);
-    log_ = resumed_ ? io::MetricsLog::resume(paths.progress, columns(), counters_.epoch)
-                    : io::MetricsLog(paths.progress, columns());
+    if (!log_) log_.emplace(paths.progress, columns());
     std::fprintf(stderr, "run directory: %s\n", run_dir_.c_str());
     if (ranks > 1) std::fprintf(stderr, "ranks: %d (one rollout worker and learner each)\n", ranks);
   }
@@ -447,7 +526,11 @@ void Trainer::run() {
   sync_->install_gradient_reducers(agent);
   if (!resumed_) {
     init_normalizers();
-    if (root) save_normalizers(run_dir_ + "/normalizer.json", agent);
+    if (root) {
+      save_normalizers(run_dir_ + "/normalizer.json", agent);
+      // The warm-up can be long: a crash from now on resumes after it.
+      save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
+    }
   }
 
   const Fault fault = injected_fault(comm_->rank());
@@ -461,6 +544,7 @@ void Trainer::run() {
     for (int cycle = 0; cycle < cfg_.cycles; ++cycle) {
       const auto c0 = Clock::now();
       for (int e = 0; e < cfg_.episodes_per_cycle; ++e) {
+        at_ = {"episode", epoch, cycle + 1, e + 1};
         const auto index = static_cast<std::uint64_t>(counters_.episodes / ranks);
         const auto out = agent.run_episode(env, episode_seed(cfg_, "train", comm_->rank(), index), true);
         train_success += out.success ? 1 : 0;
@@ -473,7 +557,10 @@ void Trainer::run() {
       sync_->sync_normalizers(agent);
       const auto c1 = Clock::now();
       if (epoch == first_epoch && cycle == 0) inject_fault(fault, *sync_);
-      for (int u = 0; u < cfg_.updates_per_cycle; ++u) agent.train_step();
+      for (int u = 0; u < cfg_.updates_per_cycle; ++u) {
+        at_ = {"update", epoch, cycle + 1, u + 1};
+        agent.train_step();
+      }
       agent.update_targets();
       rollout_seconds += std::chrono::duration<double>(c1 - c0).count();
       update_seconds += std::chrono::duration<double>(Clock::now() - c1).count();
@@ -481,6 +568,7 @@ void Trainer::run() {
     }
     int test_success = 0;
     for (int i = 0; i < cfg_.test_episodes; ++i) {
+      at_ = {"test episode", epoch, 0, i + 1};
       const auto index = static_cast<std::uint64_t>(epoch) * static_cast<std::uint64_t>(cfg_.test_episodes + 1) + i;
       test_success += agent.run_episode(env, episode_seed(cfg_, "test", comm_->rank(), index), false).success ? 1 : 0;
     }
@@ -537,7 +625,7 @@ void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bo
     // The row goes first: a crash before the checkpoint lands makes resume start from the previous
     // checkpoint, drop this row and run the epoch again, so every epoch appears exactly once.
     log_->append_row(row);
-    save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true);
+    save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
     if (best) save_checkpoint(paths.best_checkpoint, cfg_, agent, counters_, false);
     save_normalizers(run_dir_ + "/normalizer.json", agent);
     if (cfg_.plot_every > 0 && (epoch % cfg_.plot_every == 0 || epoch == cfg_.epochs)) write_plots();
