@@ -237,7 +237,7 @@ std::string non_finite_of(const Level& level, F&& f) {
 }
 
 TEST(Level, NonFiniteInputsAreNamedWithTheirPlace) {
-  Level l(spec(), config(), 1);
+  Level l(bounded_spec(), small_config(), 1);
   Rng rng(1);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(non_finite_of(l, [&] { l.act(std::vector<double>{0.1, nan}, std::vector<double>{0.3}, true, rng); }),
@@ -258,16 +258,16 @@ TEST(Level, NonFiniteInputsAreNamedWithTheirPlace) {
 
 TEST(Level, NonFiniteUpdateStopsOrIsSkippedAsConfigured) {
   // A reward function gone wrong makes every update's loss NaN.
-  LevelSpec bad = spec();
+  LevelSpec bad = bounded_spec();
   bad.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
     std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
   };
   Rng rng(1);
-  Level stop(bad, config(), 1);
+  Level stop(bad, small_config(), 1);
   for (int i = 0; i < 3; ++i) stop.store_episode(small_episode(), rng);
   EXPECT_EQ(non_finite_of(stop, [&] { stop.train_step(rng); }), "critic loss is NaN");
 
-  LevelConfig c = config();
+  LevelConfig c = small_config();
   c.skip_non_finite_updates = true;
   Level skip(bad, c, 1);
   for (int i = 0; i < 3; ++i) skip.store_episode(small_episode(), rng);
