@@ -15,26 +15,18 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight {
 namespace {
+
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
 
 namespace fs = std::filesystem;
 
 // A directory of the current test, emptied when the test first asks for it; one per test so that
 // tests can run in parallel processes.
-std::string test_dir() {
-  static std::string prepared;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string dir = (fs::path(::testing::TempDir()) / "hindsight_config_test" / info->name()).string();
-  if (prepared != dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    prepared = dir;
-  }
-  return dir;
-}
-
 // Writes text to a new file of the current test's directory.
 std::string write_yaml(const std::string& text) {
   static int n = 0;
@@ -44,18 +36,6 @@ std::string write_yaml(const std::string& text) {
 }
 
 // The message of the Error that fn throws ("" and a test failure when it throws none).
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
-
 std::string load_error(const std::string& yaml) {
   const std::string path = write_yaml(yaml);
   return error_of([&] { load_config_file(path); });
@@ -442,7 +422,9 @@ TEST(Config, EveryRegisteredEnvHasAPresetThatLoadsAndValidates) {
     ASSERT_NO_THROW(c = load_config_file(path)) << path;
     EXPECT_NO_THROW(validate(c)) << path;
     EXPECT_EQ(c.env, env) << path;
-    EXPECT_EQ(c.levels, 1) << path;
+    // The hierarchy is the default where HAC has a preset; the classic flat tasks stay flat.
+    const bool hac = env == "FetchPickAndPlace" || env == "FetchPush" || env == "MountainCarContinuous";
+    EXPECT_EQ(c.levels, hac ? 2 : 1) << path;
   }
 }
 
@@ -452,10 +434,20 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
   EXPECT_EQ(reach.epochs, 10);
   EXPECT_EQ(reach.cycles, 10);
   EXPECT_EQ(reach.updates_per_cycle, 40);
-  EXPECT_EQ(load_config_file(find_preset("FetchPush", dir)).epochs, 50);
-  EXPECT_EQ(load_config_file(find_preset("FetchPickAndPlace", dir)).epochs, 100);
-  for (const char* env : {"MountainCarContinuous", "Pendulum"}) {
-    const TrainConfig c = load_config_file(find_preset(env, dir));
+  // The flat baselines recipes of the envs whose default preset is hierarchical.
+  for (const char* env : {"FetchPickAndPlace", "FetchPush", "MountainCarContinuous"}) {
+    const TrainConfig c = load_config_file(dir + "/flat/" + env + ".yaml");
+    EXPECT_NO_THROW(validate(c)) << env;
+    EXPECT_EQ(c.env, env);
+    EXPECT_EQ(c.levels, 1) << env;
+    EXPECT_TRUE(c.target_networks) << env;
+  }
+  EXPECT_EQ(load_config_file(dir + "/flat/FetchPush.yaml").epochs, 50);
+  EXPECT_EQ(load_config_file(dir + "/flat/FetchPickAndPlace.yaml").epochs, 100);
+  for (const std::string path : {dir + "/flat/MountainCarContinuous.yaml", find_preset("Pendulum", dir)}) {
+    const TrainConfig c = load_config_file(path);
+    const std::string env = c.env;
+    EXPECT_EQ(c.levels, 1) << env;
     EXPECT_EQ(c.hidden, (std::vector<int>{64, 64})) << env;
     EXPECT_EQ(c.epochs, 20) << env;
     EXPECT_EQ(c.cycles, 10) << env;
@@ -463,10 +455,27 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.norm_warmup_episodes, 0) << env;  // online statistics only, as baselines
   }
   EXPECT_EQ(reach.norm_warmup_episodes, 0);
+  // The HAC presets: DESIGN.md's HAC values.
+  for (const char* env : {"FetchPickAndPlace", "FetchPush", "MountainCarContinuous"}) {
+    const TrainConfig c = load_config_file(find_preset(env, dir));
+    EXPECT_NO_THROW(validate(c)) << env;
+    EXPECT_EQ(c.levels, 2) << env;
+    EXPECT_EQ(c.hidden, (std::vector<int>{64, 64, 64})) << env;
+    EXPECT_EQ(c.batch_size, 1024) << env;
+    EXPECT_EQ(c.gamma, 0.98) << env;
+    EXPECT_FALSE(c.target_networks) << env;
+    EXPECT_TRUE(c.bounded_critic) << env;
+    EXPECT_EQ(c.subgoal_test_prob, 0.3) << env;
+    EXPECT_EQ(c.random_eps, 0.2) << env;
+    EXPECT_EQ(c.replay_k, 3) << env;
+    EXPECT_EQ(c.updates_per_cycle, 40 * c.episodes_per_cycle) << env;  // 40 per level per episode
+  }
+  EXPECT_EQ(load_config_file(find_preset("MountainCarContinuous", dir)).H, (std::vector<int>{20}));
+  EXPECT_EQ(load_config_file(find_preset("FetchPickAndPlace", dir)).H, (std::vector<int>{10}));
 }
 
 TEST(Config, EveryPresetKeyHasACommentSayingWhereItComesFrom) {
-  for (const auto& entry : fs::directory_iterator(source_configs())) {
+  for (const auto& entry : fs::recursive_directory_iterator(source_configs())) {
     if (entry.path().extension() != ".yaml") continue;
     std::istringstream in(io::read_file(entry.path().string()));
     std::string line, previous;

@@ -13,31 +13,15 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::io {
 namespace {
 
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
+
 namespace fs = std::filesystem;
-
-std::string test_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(::testing::TempDir()) / "hindsight_run_dir_test" / info->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
 
 TEST(RunDir, AutomaticNameHasEnvSeedAndTimestamp) {
   const std::string out = test_dir() + "/runs";
@@ -107,6 +91,7 @@ TEST(RunDir, PathsAreTheDocumentedLayout) {
   EXPECT_EQ(p.latest_checkpoint, "runs/x/checkpoints/latest.ckpt");
   EXPECT_EQ(p.previous_checkpoint, "runs/x/checkpoints/previous.ckpt");
   EXPECT_EQ(p.best_checkpoint, "runs/x/checkpoints/best.ckpt");
+  EXPECT_EQ(rank_checkpoint(p, 3, 12), "runs/x/checkpoints/rank3-epoch12.ckpt");
 }
 
 TEST(RunDir, UnwritableOutIsOneErrorLineNamingIt) {

@@ -111,7 +111,7 @@ std::pair<std::vector<float>, std::vector<float>> reference_gradients(const Ddpg
       cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
   auto q_of = [&cfg](const RefNet& net, const torch::Tensor& x) {
     auto raw = net.forward(x);
-    return cfg.bounded_critic ? cfg.q_min * torch::sigmoid(raw) : raw;
+    return cfg.bounded_critic ? cfg.q_min * torch::sigmoid(raw + bounded_critic_offset(cfg)) : raw;
   };
   auto tensor = [](const std::vector<float>& v, at::IntArrayRef shape) {
     return torch::from_blob(const_cast<float*>(v.data()), shape).clone();
@@ -163,6 +163,13 @@ TEST(DdpgConfig, RejectsInvalidFieldsNamingThem) {
         c.q_max = 2;
       },
       "q_min");
+  rejects(
+      [](DdpgConfig& c) {
+        c.bounded_critic = true;
+        c.q_min = -5;
+        c.q_init = -6;
+      },
+      "q_init");
   expect_error_mentioning([] { DdpgLearner(0, 1, DdpgConfig{}, 0); }, "input_dim");
 }
 
@@ -388,6 +395,19 @@ TEST(DdpgLearner, TargetIsClippedToQRange) {
   EXPECT_NEAR(train_constant_reward(cfg, 10.0F, 400), 0.0, 0.05);
   cfg.q_min = -1.0;
   EXPECT_NEAR(train_constant_reward(cfg, -10.0F, 400), -1.0, 0.05);
+}
+
+TEST(DdpgLearner, BoundedCriticStartsOptimisticNearQInit) {
+  // HAC's critic: with zero weights the raw output is 0 and Q = q_min * sigmoid(offset) = q_init.
+  DdpgConfig cfg = small_config();
+  cfg.bounded_critic = true;
+  cfg.q_min = -20.0;
+  DdpgLearner learner(3, 1, cfg, 2);
+  std::vector<float> zero(learner.num_parameters(), 0.0F);
+  learner.set_flat_parameters(zero);
+  const std::vector<float> s{0.5F, -1.0F, 2.0F}, a{0.3F};
+  EXPECT_NEAR(learner.q_value(s, a), -0.067, 1e-9);
+  EXPECT_NEAR(bounded_critic_offset(cfg), -std::log(20.0 / 0.067 - 1.0), 1e-12);
 }
 
 TEST(DdpgLearner, BoundedCriticStaysInRange) {

@@ -189,3 +189,78 @@ TEST(HerSampler, RefusesBadInput) {
 }
 
 }  // namespace hindsight::learn
+
+namespace hindsight::learn {
+namespace {
+
+// One episode of 6 steps with 2-D achieved goals (value, step index); the reward looks at the value
+// only (reached within 0.5), so a relabelled goal names its own step. Values 0 0 2 2 2 4 0: the goal is
+// "not touched" across steps 0->1, 2->3 and 3->4.
+ReplayBuffer trivial_buffer() {
+  ReplayBuffer b(ReplayDims{.obs = 1, .goal = 2, .action = 1, .max_steps = 6}, 60);
+  EpisodeData ep;
+  ep.T = 6;
+  const float values[] = {0, 0, 2, 2, 2, 4, 0};
+  for (int t = 0; t <= 6; ++t) {
+    ep.obs.push_back(float(t));
+    ep.ag.insert(ep.ag.end(), {values[t], float(t)});
+    if (t == 6) break;
+    ep.g.insert(ep.g.end(), {0.0f, -1.0f});
+    ep.actions.push_back(0.0f);
+  }
+  b.store(ep);
+  return b;
+}
+
+void value_reward(std::span<const double> a, std::span<const double> d, std::span<double> out) {
+  for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::abs(a[2 * k] - d[2 * k]) < 0.5 ? 0.0 : -1.0;
+}
+
+struct TrivialCounts {
+  int trivial = 0;            // relabelled with ag[t+1], already reached at t
+  int next_moved = 0;         // relabelled with ag[t+1], not reached at t
+  int longer_reached = 0;     // relabelled with a later goal that was already reached at t
+  int real_reached = 0;       // original goal, already reached at t
+};
+
+TrivialCounts count(HerStrategy strategy, bool drop) {
+  const ReplayBuffer b = trivial_buffer();
+  const HerSampler s(strategy, 4, value_reward, drop);
+  Rng rng(5);
+  TransitionBatch batch;
+  s.sample(b, 20000, rng, batch);
+  TrivialCounts c;
+  EXPECT_EQ(batch.n, 20000u);
+  for (std::size_t k = 0; k < batch.n; ++k) {
+    const int t = int(batch.o[k]);
+    const bool reached_at_start = std::abs(batch.ag[2 * k] - batch.g[2 * k]) < 0.5f;
+    if (!batch.relabelled[k]) {
+      c.real_reached += reached_at_start ? 1 : 0;
+      continue;
+    }
+    const int at = int(batch.g[2 * k + 1]);
+    if (at == t + 1) {
+      (reached_at_start ? c.trivial : c.next_moved) += 1;
+    } else if (reached_at_start) {
+      ++c.longer_reached;
+    }
+  }
+  return c;
+}
+
+TEST(HacDropTrivialHindsight, DropsExactlyTheLengthOneAlreadyReachedRelabels) {
+  const TrivialCounts keep = count(HerStrategy::kFuture, false);
+  EXPECT_GT(keep.trivial, 1000);
+  const TrivialCounts drop = count(HerStrategy::kFuture, true);
+  EXPECT_EQ(drop.trivial, 0);
+  EXPECT_GT(drop.next_moved, 500);      // length 1, but the goal moved: kept
+  EXPECT_GT(drop.longer_reached, 500);  // reached at the start, but a longer hindsight goal: kept
+  EXPECT_GT(drop.real_reached, 500);    // real goals are never dropped
+  // "final" relabels with ag[T]: only the last step's relabel has length 1 (4 -> 0 moved), nothing drops.
+  const TrivialCounts fin = count(HerStrategy::kFinal, true);
+  EXPECT_EQ(fin.trivial, 0);
+  EXPECT_EQ(count(HerStrategy::kFinal, false).longer_reached, fin.longer_reached);
+}
+
+}  // namespace
+}  // namespace hindsight::learn

@@ -5,14 +5,123 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/finite.hpp"
+#include "hindsight/core/rng.hpp"
 
 namespace hindsight::train {
 namespace {
 
+constexpr int kObs = 4, kGoal = 2, kT = 6;
+
 LevelSpec spec() {
+  LevelSpec s;
+  s.obs_dim = kObs;
+  s.goal_dim = kGoal;
+  s.action_space = Box::uniform(2, -1.0, 1.0);
+  s.max_steps = kT;
+  s.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
+    for (auto& r : out) r = -1.0;
+  };
+  return s;
+}
+
+// No HER relabelling, so the goals the normalizer sees are exactly the episode's desired goals.
+LevelConfig config() {
+  LevelConfig c;
+  c.ddpg.hidden = {8};
+  c.her = learn::HerStrategy::kNone;
+  c.buffer_size = 100 * kT;
+  return c;
+}
+
+// An episode whose values have a large offset and a small spread (the case naive variance gets wrong).
+learn::EpisodeData episode(Rng& rng) {
+  learn::EpisodeData e;
+  e.T = kT;
+  for (int i = 0; i < (kT + 1) * kObs; ++i) e.obs.push_back(static_cast<float>(1.4 + 0.01 * rng.normal()));
+  for (int i = 0; i < (kT + 1) * kGoal; ++i) e.ag.push_back(static_cast<float>(rng.uniform(-1.0, 1.0)));
+  for (int i = 0; i < kT * kGoal; ++i) e.g.push_back(static_cast<float>(0.5 + rng.normal()));
+  e.actions.assign(static_cast<std::size_t>(kT) * 2, 0.0f);
+  return e;
+}
+
+void expect_rel_near(const std::vector<double>& a, const std::vector<double>& b, double rel) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], rel * std::abs(b[i])) << "index " << i;
+}
+
+TEST(Level, StoredEpisodesReachTheNormalizersOnlyThroughAMerge) {
+  Level level(spec(), config(), 1);
+  Rng rng(2);
+  level.store_episode(episode(rng), rng);
+  EXPECT_EQ(level.buffer().episodes(), 1u);
+  EXPECT_EQ(level.obs_norm().count(), 0u);
+  EXPECT_EQ(level.goal_norm().count(), 0u);
+  const std::vector<double> delta = level.take_normalizer_delta();
+  ASSERT_EQ(delta.size(), level.normalizer_delta_size());
+  EXPECT_EQ(delta[0], kT);             // observations the policy acted on
+  EXPECT_EQ(delta[1 + 2 * kObs], kT);  // one goal per step
+  EXPECT_EQ(level.take_normalizer_delta()[0], 0.0) << "a take clears the pending samples";
+  level.merge_normalizer_deltas(delta);
+  EXPECT_EQ(level.obs_norm().count(), static_cast<std::uint64_t>(kT));
+  EXPECT_EQ(level.goal_norm().count(), static_cast<std::uint64_t>(kT));
+}
+
+TEST(Level, MergedDeltasOfSeveralLevelsEqualOneNormalizerFedTheUnion) {
+  // Three "ranks" each see their own episodes; merging their deltas in order must give the statistics
+  // of one normalizer that saw every row, sample by sample.
+  learn::Normalizer obs_ref(kObs), goal_ref(kGoal);
+  std::vector<double> all;
+  for (int r = 0; r < 3; ++r) {
+    Level rank_level(spec(), config(), 1);
+    Rng rng(100 + r);
+    for (int e = 0; e < 5 + r; ++e) {
+      const learn::EpisodeData ep = episode(rng);
+      rank_level.observe_for_normalizer(ep, rng);
+      for (int t = 0; t < kT; ++t) {
+        obs_ref.update(std::vector<double>(ep.obs.begin() + t * kObs, ep.obs.begin() + (t + 1) * kObs));
+        goal_ref.update(std::vector<double>(ep.g.begin() + t * kGoal, ep.g.begin() + (t + 1) * kGoal));
+      }
+    }
+    const std::vector<double> d = rank_level.take_normalizer_delta();
+    all.insert(all.end(), d.begin(), d.end());
+  }
+  Level merged(spec(), config(), 1);
+  merged.merge_normalizer_deltas(all);
+  expect_rel_near(merged.obs_norm().raw(), obs_ref.raw(), 1e-9);
+  expect_rel_near(merged.goal_norm().raw(), goal_ref.raw(), 1e-9);
+}
+
+TEST(Level, FrozenOrIdentityNormalizersIgnoreSamples) {
+  LevelConfig off = config();
+  off.normalize = false;
+  Level level(spec(), off, 1);
+  Rng rng(3);
+  level.store_episode(episode(rng), rng);
+  const std::vector<double> delta = level.take_normalizer_delta();
+  EXPECT_EQ(delta[0], 0.0);
+  level.merge_normalizer_deltas(delta);
+  EXPECT_TRUE(level.obs_norm().is_identity());
+  EXPECT_EQ(level.obs_norm().count(), 0u);
+}
+
+TEST(Level, MergeRejectsAWrongSizeOrInvalidStatistics) {
+  Level level(spec(), config(), 1);
+  std::vector<double> delta = level.take_normalizer_delta();
+  delta.pop_back();
+  EXPECT_THROW(level.merge_normalizer_deltas(delta), Error);
+  delta = level.take_normalizer_delta();
+  delta[0] = 1.0;
+  delta[1] = std::nan("");
+  EXPECT_THROW(level.merge_normalizer_deltas(delta), Error);
+}
+
+// Actions, input preparation and storage.
+
+LevelSpec bounded_spec() {
   LevelSpec s;
   s.obs_dim = 2;
   s.goal_dim = 1;
@@ -24,7 +133,7 @@ LevelSpec spec() {
   return s;
 }
 
-LevelConfig config() {
+LevelConfig small_config() {
   LevelConfig c;
   c.ddpg.hidden = {8};
   c.batch_size = 4;
@@ -34,7 +143,7 @@ LevelConfig config() {
 }
 
 TEST(Level, UnitActionsMapToTheBounds) {
-  Level l(spec(), config(), 1);
+  Level l(bounded_spec(), small_config(), 1);
   float u[2];
   l.to_unit_action(std::vector<double>{2.0, 0.0}, u);
   EXPECT_FLOAT_EQ(u[0], 1.0f);
@@ -45,9 +154,9 @@ TEST(Level, UnitActionsMapToTheBounds) {
 }
 
 TEST(Level, ActionsStayInsideTheBoundsAndRandomEpsExplores) {
-  LevelConfig c = config();
+  LevelConfig c = small_config();
   c.random_eps = 1.0;  // always a uniform random action
-  Level l(spec(), c, 1);
+  Level l(bounded_spec(), c, 1);
   Rng rng(3);
   double sum0 = 0;
   const int n = 4000;
@@ -67,7 +176,7 @@ TEST(Level, ActionsStayInsideTheBoundsAndRandomEpsExplores) {
 }
 
 TEST(Level, InputsAreClippedThenNormalized) {
-  Level l(spec(), config(), 1);
+  Level l(bounded_spec(), small_config(), 1);
   // Statistics: obs dim 0 has mean 1, std 2; dim 1 constant 0 (std floored at eps); goal mean 0 std 1.
   learn::Normalizer o(2), g(1);
   for (double x : {-1.0, 3.0}) o.update(std::vector<double>{x, 0.0});
@@ -85,7 +194,7 @@ TEST(Level, InputsAreClippedThenNormalized) {
 }
 
 TEST(Level, StoringAnEpisodeFeedsBufferAndNormalizers) {
-  Level l(spec(), config(), 1);
+  Level l(bounded_spec(), small_config(), 1);
   learn::EpisodeData e;
   e.T = 2;
   e.obs = {0, 0, 1, 1, 2, 2};
@@ -95,6 +204,8 @@ TEST(Level, StoringAnEpisodeFeedsBufferAndNormalizers) {
   Rng rng(1);
   l.store_episode(e, rng);
   EXPECT_EQ(l.buffer().transitions(), 2u);
+  EXPECT_EQ(l.obs_norm().count(), 0u);  // pending until the next synchronisation point
+  l.merge_normalizer_deltas(l.take_normalizer_delta());
   EXPECT_EQ(l.obs_norm().count(), 2u);  // the T observations the policy acted on
   EXPECT_EQ(l.goal_norm().count(), 2u);
   for (int i = 0; i < 3; ++i) l.store_episode(e, rng);

@@ -42,13 +42,17 @@ TrainConfig tiny_reach(const std::string& out) {
   return c;
 }
 
+// The rows of progress.csv without the columns that measure time.
 std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
   const auto t = io::read_csv(progress);
-  const std::size_t wall = t.column("wall_seconds");
   std::vector<std::vector<double>> rows;
-  for (auto r : t.rows) {
-    r.erase(r.begin() + static_cast<std::ptrdiff_t>(wall));
-    rows.push_back(r);
+  for (const auto& r : t.rows) {
+    std::vector<double> kept;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      const std::string& name = t.header[j];
+      if (name != "wall_seconds" && name.rfind("time/", 0) != 0) kept.push_back(r[j]);
+    }
+    rows.push_back(kept);
   }
   return rows;
 }

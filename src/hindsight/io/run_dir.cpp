@@ -88,7 +88,15 @@ RunPaths run_paths(const std::string& root) {
                   (r / "checkpoints").string(),
                   (r / "checkpoints" / "latest.ckpt").string(),
                   (r / "checkpoints" / "previous.ckpt").string(),
-                  (r / "checkpoints" / "best.ckpt").string()};
+                  (r / "checkpoints" / "best.ckpt").string(),
+                  (r / "plots").string(),
+                  (r / "videos").string()};
+}
+
+std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch) {
+  return (std::filesystem::path(paths.checkpoints) /
+          ("rank" + std::to_string(rank) + "-epoch" + std::to_string(epoch) + ".ckpt"))
+      .string();
 }
 
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,

@@ -1,8 +1,9 @@
 #pragma once
 // The run directory: where one training run keeps its resolved config, progress.csv and checkpoints.
 //   <out>/<env>-s<seed>-<YYYYmmdd-HHMMSS>/   (or <out>/<run_name>/)
-//     config.yaml  progress.csv  normalizer.json
+//     config.yaml  progress.csv  normalizer.json  plots/  videos/
 //     checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt
+//     checkpoints/rank<R>-epoch<E>.ckpt   (runs over several MPI ranks: rank R's own state, R >= 1)
 #include <cstdint>
 #include <string>
 
@@ -17,10 +18,15 @@ struct RunPaths {
   std::string latest_checkpoint;    // written every epoch; resume starts here
   std::string previous_checkpoint;  // the one latest replaced; resume falls back to it
   std::string best_checkpoint;      // the epoch with the best test success rate
+  std::string plots;                // PNG curves (hindsight plot, train plot_every=K)
+  std::string videos;               // recordings (hindsight record)
 };
 
 // The paths of the run directory at root (nothing is created).
 RunPaths run_paths(const std::string& root);
+// Rank's own state (random stream, replay buffers) at the end of epoch in a multi-rank run; rank 0's is
+// part of latest_checkpoint.
+std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch);
 // Creates out/<run_name> or, when run_name is empty, out/<env>-s<seed>-<YYYYmmdd-HHMMSS> (local time),
 // holding config.yaml (config_yaml) and an empty checkpoints/; "-2", "-3", ... is appended when the name is
 // taken. The directory is assembled under a hidden temporary name (out/.<name>.tmp.XXXXXX) and renamed into

@@ -174,11 +174,17 @@ void validate(const DdpgConfig& cfg) {
   if (!(cfg.action_l2 >= 0)) bad_field("action_l2", ">= 0", cfg.action_l2);
   if (!(cfg.q_min < cfg.q_max)) bad_field("q_min", "< q_max", cfg.q_min);
   if (cfg.bounded_critic && !(cfg.q_min < 0)) bad_field("q_min", "< 0 with bounded_critic", cfg.q_min);
+  if (cfg.bounded_critic && !(cfg.q_init > cfg.q_min && cfg.q_init < 0)) {
+    bad_field("q_init", "in (q_min, 0) with bounded_critic", cfg.q_init);
+  }
   if (cfg.torch_threads < 1) bad_field("torch_threads", ">= 1", cfg.torch_threads);
 }
 
+double bounded_critic_offset(const DdpgConfig& cfg) { return -std::log(cfg.q_min / cfg.q_init - 1.0); }
+
 struct DdpgLearner::Impl {
   DdpgConfig cfg;
+  double q_offset = cfg.bounded_critic ? bounded_critic_offset(cfg) : 0.0;  // added to the raw critic output
   std::int64_t in_dim, act_dim;
   Trained actor, critic;
   std::optional<FlatNet> actor_target, critic_target;
@@ -239,7 +245,7 @@ struct DdpgLearner::Impl {
     forward(net, batch.xa, batch.critic_out);
     at::Tensor& raw = batch.critic_out.back();
     if (!cfg.bounded_critic) return raw;
-    raw.sigmoid_();
+    raw.add_(q_offset).sigmoid_();
     at::mul_out(batch.q, raw, cfg.q_min);
     return batch.q;
   }
@@ -374,7 +380,7 @@ double DdpgLearner::q_value(std::span<const float> input, std::span<const float>
   at::Tensor h = at::cat({view_of(input, {1, d}), view_of(action, {1, ad})}, 1);
   for (std::size_t l = 0; l + 1 < net.w.size(); ++l) h = at::addmm(net.b[l], h, net.w[l].t()).relu_();
   const double raw = at::addmm(net.b.back(), h, net.w.back().t()).item<double>();
-  return impl_->cfg.bounded_critic ? impl_->cfg.q_min / (1.0 + std::exp(-raw)) : raw;
+  return impl_->cfg.bounded_critic ? impl_->cfg.q_min / (1.0 + std::exp(-(raw + impl_->q_offset))) : raw;
 }
 
 UpdateStats DdpgLearner::update(std::span<const float> inputs, std::span<const float> next_inputs,

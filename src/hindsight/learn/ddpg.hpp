@@ -16,17 +16,21 @@ struct DdpgConfig {
   double actor_lr = 1e-3;                  // Adam learning rate of the actor
   double critic_lr = 1e-3;                 // Adam learning rate of the critic
   double gamma = 0.98;                     // discount per step
-  double polyak = 0.95;         // target <- polyak*target + (1-polyak)*main (baselines; tau = 1 - polyak)
-  bool target_networks = true;  // HAC drops them: then targets are computed with the main networks
-  double action_l2 = 1.0;       // actor loss += action_l2 * mean(pi^2), keeps tanh out of saturation
-  double q_min = -50.0;         // lower clip of the critic target y (baselines: -1/(1-gamma))
-  double q_max = 0.0;           // upper clip of the critic target y (rewards are <= 0)
-  bool bounded_critic = false;  // HAC: critic output = q_min * sigmoid(raw), so Q in [q_min, 0]
-  int torch_threads = 1;        // intra-op threads of LibTorch and OpenBLAS (process-wide settings)
+  double polyak = 0.95;          // target <- polyak*target + (1-polyak)*main (baselines; tau = 1 - polyak)
+  bool target_networks = true;   // HAC drops them: then targets are computed with the main networks
+  double action_l2 = 1.0;        // actor loss += action_l2 * mean(pi^2), keeps tanh out of saturation
+  double q_min = -50.0;          // lower clip of the critic target y (baselines: -1/(1-gamma))
+  double q_max = 0.0;            // upper clip of the critic target y (rewards are <= 0)
+  bool bounded_critic = false;   // HAC: critic output = q_min * sigmoid(raw + offset), so Q in [q_min, 0]
+  double q_init = -0.067;        // bounded critic: an untrained one (raw ~ 0) outputs ~q_init, optimistic as
+                                 // in HAC's code, so unexplored subgoals look good; in (q_min, 0)
+  int torch_threads = 1;         // intra-op threads of LibTorch and OpenBLAS (process-wide settings)
 };
 
 // Throws Error naming the first invalid field of cfg.
 void validate(const DdpgConfig& cfg);
+// The bounded critic's constant offset -log(q_min / q_init - 1): q_min * sigmoid(0 + offset) = q_init.
+double bounded_critic_offset(const DdpgConfig& cfg);
 
 struct UpdateStats {
   double actor_loss = 0.0;   // -mean Q(s, pi(s)) + action_l2 * mean(pi(s)^2), before the step

@@ -40,7 +40,8 @@ using RewardFn = std::function<void(std::span<const double> achieved, std::span<
 class HerSampler {
  public:
   // replay_k >= 0 relabelled goals per original one; throws Error on a negative k or an empty reward.
-  HerSampler(HerStrategy strategy, int replay_k, RewardFn reward);
+  // drop_trivial: never produce a trivial relabelled transition (see sample()).
+  HerSampler(HerStrategy strategy, int replay_k, RewardFn reward, bool drop_trivial = false);
 
   // Probability that a sampled transition is relabelled: 1 - 1/(1+k) for future/final, 0 for none.
   double relabel_probability() const;
@@ -50,12 +51,23 @@ class HerSampler {
   // Fills out with `batch` transitions drawn uniformly over every stored transition (an episode is
   // chosen with probability proportional to its length), relabelled per the strategy, with rewards
   // recomputed in one batched call. Throws Error when the buffer is empty.
+  //
+  // A relabelled transition t is trivial when its new goal is the achieved goal of the very next state
+  // (a hindsight goal of length 1: ag[t+1]) and that goal already counts as reached at the transition's
+  // start (reward(ag[t], ag[t+1]) == 0, e.g. the block was never touched): it says "any action reaches
+  // this goal" and teaches nothing about acting. With drop_trivial such a draw is discarded and the
+  // whole (episode, step, goal) draw repeated, so the batch keeps its size and every other transition
+  // keeps its relative weight; real-goal transitions and longer hindsight goals are never dropped.
   void sample(const ReplayBuffer& buffer, std::size_t batch, Rng& rng, TransitionBatch& out) const;
 
  private:
+  // True when relabelling step t with the achieved goal of step t+1 is trivial (see sample()).
+  bool trivial_step(std::span<const float> ag, std::size_t t, std::size_t wg, std::vector<double>& scratch) const;
+
   HerStrategy strategy_;
   int replay_k_;
   RewardFn reward_;
+  bool drop_trivial_;
 };
 
 }  // namespace hindsight::learn

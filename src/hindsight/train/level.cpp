@@ -42,11 +42,14 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
       cfg_(std::move(cfg)),
       obs_norm_(make_norm(spec_.obs_dim, cfg_)),
       goal_norm_(make_norm(spec_.goal_dim, cfg_)),
+      obs_delta_(static_cast<std::size_t>(spec_.obs_dim), cfg_.norm),
+      goal_delta_(static_cast<std::size_t>(spec_.goal_dim), cfg_.norm),
       learner_(spec_.obs_dim + spec_.goal_dim, static_cast<int>(spec_.action_space.size()), cfg_.ddpg, seed),
       buffer_(learn::ReplayDims{spec_.obs_dim, spec_.goal_dim, static_cast<int>(spec_.action_space.size()),
                                 spec_.max_steps},
               cfg_.buffer_size),
-      sampler_(cfg_.her, cfg_.replay_k, spec_.reward) {
+      fixed_(buffer_.dims()),
+      sampler_(cfg_.her, cfg_.replay_k, spec_.reward, cfg_.drop_trivial_hindsight) {
   check(cfg_.batch_size >= 1, "batch_size must be >= 1");
   for (std::size_t i = 0; i < spec_.action_space.size(); ++i) {
     check(std::isfinite(spec_.action_space.low[i]) && std::isfinite(spec_.action_space.high[i]) &&
@@ -145,7 +148,7 @@ void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
   if (obs_norm_.frozen() && goal_norm_.frozen()) return;
   const std::size_t od = static_cast<std::size_t>(spec_.obs_dim), gd = static_cast<std::size_t>(spec_.goal_dim);
   // Observations of every step the policy acted in.
-  obs_norm_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
+  obs_delta_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
   // Goals as the learner will see them: HER replaces a goal by a future achieved goal with the
   // sampler's probability, so the statistics cover relabelled goals too (as baselines does).
   const double p = sampler_.relabel_probability();
@@ -159,7 +162,31 @@ void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
     }
     std::copy_n(src, gd, &goals[static_cast<std::size_t>(t) * gd]);
   }
-  goal_norm_.update_batch(std::span<const float>(goals));
+  goal_delta_.update_batch(std::span<const float>(goals));
+}
+
+std::size_t Level::normalizer_delta_size() const {
+  return 2 + 2 * static_cast<std::size_t>(spec_.obs_dim + spec_.goal_dim);
+}
+
+std::vector<double> Level::take_normalizer_delta() {
+  std::vector<double> d = obs_delta_.raw();
+  const std::vector<double> g = goal_delta_.raw();
+  d.insert(d.end(), g.begin(), g.end());
+  obs_delta_ = learn::Normalizer(obs_delta_.dims(), cfg_.norm);
+  goal_delta_ = learn::Normalizer(goal_delta_.dims(), cfg_.norm);
+  return d;
+}
+
+void Level::merge_normalizer_deltas(std::span<const double> deltas) {
+  const std::size_t size = normalizer_delta_size();
+  check(deltas.size() % size == 0, "normalizer deltas: " + std::to_string(deltas.size()) +
+                                       " values is not a multiple of " + std::to_string(size));
+  const std::size_t od = obs_norm_.dims(), gd = goal_norm_.dims();
+  for (std::size_t at = 0; at < deltas.size(); at += size) {
+    obs_norm_.merge(learn::Normalizer::from_raw(od, cfg_.norm, deltas.subspan(at, 1 + 2 * od)));
+    goal_norm_.merge(learn::Normalizer::from_raw(gd, cfg_.norm, deltas.subspan(at + 1 + 2 * od, 1 + 2 * gd)));
+  }
 }
 
 void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) {
@@ -167,15 +194,52 @@ void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) 
   feed_normalizers(episode, rng);
 }
 
-void Level::store_episode(const learn::EpisodeData& episode, Rng& rng) {
+void Level::store_episode(const learn::EpisodeData& episode, Rng& rng,
+                          std::span<const learn::FixedTransition> fixed) {
   check_episode(episode);
   buffer_.store(episode);
+  fixed_.store(fixed, buffer_.episodes());
   feed_normalizers(episode, rng);
+}
+
+void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
+  std::size_t n_fixed = 0;
+  if (fixed_.size() > 0) {
+    const double weight = 1.0 / (1.0 - sampler_.relabel_probability());
+    const double f = static_cast<double>(fixed_.size());
+    const double p = f / (f + weight * static_cast<double>(buffer_.transitions()));
+    for (std::size_t k = 0; k < n; ++k) n_fixed += rng.uniform01() < p ? 1 : 0;
+  }
+  const std::size_t n_her = n - n_fixed;
+  if (n_her > 0) {
+    sampler_.sample(buffer_, n_her, rng, out);
+  } else {
+    out.n = 0;
+  }
+  if (cfg_.terminal_on_success) {
+    for (std::size_t k = 0; k < n_her; ++k) {
+      if (out.r[k] >= 0.0f) out.discount[k] = 0.0f;
+    }
+  }
+  if (n_fixed == 0) return;
+  const std::size_t wo = static_cast<std::size_t>(spec_.obs_dim), wg = static_cast<std::size_t>(spec_.goal_dim),
+                    wu = spec_.action_space.size();
+  out.n = n;
+  out.o.resize(n * wo);
+  out.o2.resize(n * wo);
+  out.g.resize(n * wg);
+  out.u.resize(n * wu);
+  out.r.resize(n);
+  out.ag.resize(n * wg);
+  out.ag2.resize(n * wg);
+  out.discount.resize(n);
+  out.relabelled.resize(n);
+  fixed_.sample_into(n_fixed, rng, out, n_her);
 }
 
 learn::UpdateStats Level::train_step(Rng& rng) {
   const std::size_t n = static_cast<std::size_t>(cfg_.batch_size);
-  sampler_.sample(buffer_, n, rng, batch_);
+  sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
   learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);

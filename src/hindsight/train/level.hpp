@@ -1,6 +1,8 @@
 #pragma once
 // One learning level: a DDPG learner with its own replay buffer, HER sampler and observation/goal
-// normalizers. Flat DDPG+HER is one level; each HAC level is one of these, unchanged.
+// normalizers. Flat DDPG+HER is one level; each HAC level is one of these, with three switches
+// flat DDPG+HER leaves off: terminal transitions on success, fixed (penalty) transitions mixed into
+// batches, and optionally no trivial hindsight goals.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -9,6 +11,7 @@
 #include "hindsight/core/rng.hpp"
 #include "hindsight/core/space.hpp"
 #include "hindsight/learn/ddpg.hpp"
+#include "hindsight/learn/fixed_replay.hpp"
 #include "hindsight/learn/her_sampler.hpp"
 #include "hindsight/learn/normalizer.hpp"
 #include "hindsight/learn/replay_buffer.hpp"
@@ -36,6 +39,8 @@ struct LevelConfig {
   int batch_size = 256;                                            // transitions per update
   double noise_eps = 0.2;                                          // Gaussian noise std, fraction of range
   double random_eps = 0.3;                                         // probability of a uniform random action
+  bool terminal_on_success = false;   // HAC: a transition with reward 0 (goal reached) ends: discount 0
+  bool drop_trivial_hindsight = false;  // HER never relabels with a goal reached already (HerSampler)
   bool skip_non_finite_updates = false;  // a NaN/Inf loss or gradient skips the update instead of throwing
 };
 
@@ -64,12 +69,31 @@ class Level {
   std::vector<double> act(std::span<const double> obs, std::span<const double> goal, bool explore, Rng& rng) const;
   // Maps an env-unit action to the actor's [-1, 1] units (what the buffer stores).
   void to_unit_action(std::span<const double> action, std::span<float> out) const;
-  // Stores an episode (actions already in [-1, 1] units) and, unless frozen, updates the normalizers
-  // with its observations and its goals relabelled as HER would (rng draws the relabelling).
-  void store_episode(const learn::EpisodeData& episode, Rng& rng);
-  // Feeds an episode into the normalizers only (warm-up); goals relabelled as in store_episode.
+  // Stores an episode (actions already in [-1, 1] units) with the fixed transitions that belong to it
+  // (HAC penalties) and, unless frozen, records its observations and its goals relabelled as HER would
+  // (rng draws the relabelling) as pending normalizer samples.
+  void store_episode(const learn::EpisodeData& episode, Rng& rng,
+                     std::span<const learn::FixedTransition> fixed = {});
+  // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
-  // One gradient update on a HER-sampled batch; returns its figures.
+
+  // Pending samples reach the normalizers only through the next two calls (the trainer's sync, once per
+  // cycle), so every rank normalizes with the same statistics: those of all ranks' data.
+  //
+  // The pending statistics (observations then goals, each as Normalizer::raw()); clears them.
+  std::vector<double> take_normalizer_delta();
+  // Merges deltas (take_normalizer_delta() results concatenated, one per rank, in rank order) into the
+  // normalizers, in that order; throws Error on a wrong size or invalid statistics.
+  void merge_normalizer_deltas(std::span<const double> deltas);
+  // Size of one take_normalizer_delta() result.
+  std::size_t normalizer_delta_size() const;
+  // The batch train_step() learns from: n rows, each a fixed transition with probability
+  // F / (F + N / (1 - p)) (F fixed, N stored transitions, p the HER relabel probability, so a stored
+  // transition weighs as much as itself and its relabelled copies would if they were stored, as in
+  // HAC's single buffer), else HER-sampled; HER rows reaching their goal get discount 0 under
+  // terminal_on_success. Fixed rows come last.
+  void sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const;
+  // One gradient update on a sample() batch of batch_size rows; returns its figures.
   learn::UpdateStats train_step(Rng& rng);
   // Polyak update of the targets.
   void update_targets() { learner_.update_targets(); }
@@ -84,6 +108,8 @@ class Level {
   const learn::Normalizer& goal_norm() const { return goal_norm_; }
   learn::ReplayBuffer& buffer() { return buffer_; }
   const learn::ReplayBuffer& buffer() const { return buffer_; }
+  learn::FixedReplay& fixed() { return fixed_; }
+  const learn::FixedReplay& fixed() const { return fixed_; }
   // Replaces both normalizers (e.g. loaded from a file or a checkpoint); dims must match.
   void set_normalizers(learn::Normalizer obs, learn::Normalizer goal);
 
@@ -101,8 +127,10 @@ class Level {
   LevelSpec spec_;
   LevelConfig cfg_;
   learn::Normalizer obs_norm_, goal_norm_;
+  learn::Normalizer obs_delta_, goal_delta_;  // samples since the last take_normalizer_delta()
   learn::DdpgLearner learner_;
   learn::ReplayBuffer buffer_;
+  learn::FixedReplay fixed_;
   learn::HerSampler sampler_;
   // Scratch reused across updates (the update is the hot path).
   learn::TransitionBatch batch_;

@@ -1,6 +1,7 @@
 #pragma once
 // The training loop (epochs x cycles x episodes x updates, as baselines HER), normalizer
 // initialisation (warm-up, file, off, freeze), per-epoch tests, progress.csv, checkpoints and resume.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -8,11 +9,13 @@
 
 #include "hindsight/core/finite.hpp"
 #include "hindsight/env/goal_env.hpp"
+#include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/train/agent.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/rank_sync.hpp"
 
 namespace hindsight::train {
 
@@ -25,6 +28,8 @@ struct Setup {
 Setup make_setup(const TrainConfig& cfg, int rank = 0);
 // The LevelConfig of a flat agent under cfg for env (gamma auto resolved, target clip range set).
 LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env);
+// The HAC settings of cfg for env (levels >= 2): H resolved, the flat LevelConfig shared by the levels.
+hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env);
 
 // What a deterministic evaluation measured.
 struct EvalReport {
@@ -43,17 +48,29 @@ struct Counters {
   long episodes = 0;           // training episodes (all ranks)
   double wall_seconds = 0.0;   // training time, summed over resumed sessions
   double best_success = -1.0;  // best test success so far
+  int ranks = 1;               // MPI ranks the run trains with; a resume must use as many
 };
 // When previous is given, the file at path is kept there (see io::write_file_rotating).
 void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& counters,
                      bool with_replay, const std::string& previous = "");
 // Restores a checkpoint written for the same env and level count into agent; returns its counters.
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent);
+// Saves what is private to one rank of a multi-rank run (its random stream and replay buffers), atomically.
+void save_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
+// Restores a save_rank_state file, checking it belongs to this rank and epoch.
+void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
 // Writes every level's normalizer statistics as one JSON file (usable as norm_file by a later run).
 void save_normalizers(const std::string& path, Agent& agent);
 // Loads statistics written by save_normalizers into the agent's levels (dims must match).
 void load_normalizers(const std::string& path, Agent& agent);
 
+// Under MPI (comm.size() > 1) every rank runs its own episodes and keeps its own replay buffers; the
+// ranks share one model through RankSync: parameters broadcast at the start, gradients averaged before
+// every optimizer step, normalizer statistics merged after the warm-up and in every cycle before the
+// updates. Rank 0 alone writes progress.csv, checkpoints and normalizer.json; each other rank writes its
+// own state (random stream, replay buffers) next to the checkpoint, so a resume with as many ranks
+// continues exactly where every rank stopped.
+//
 // Crash safety: every run file is written atomically; each epoch appends its progress.csv row, then
 // writes checkpoints/latest.ckpt, keeping the one it replaces as previous.ckpt. An epoch-0 checkpoint
 // follows the normalizer warm-up. Resume loads latest.ckpt, or previous.ckpt when latest is missing or
@@ -71,7 +88,7 @@ class Trainer {
   // rank) and locks it.
   Trainer(TrainConfig cfg, Comm& comm);
   // Resumes the run in run_dir from its newest usable checkpoint; overrides may extend epochs. Everything
-  // is checked before any file is changed.
+  // is checked before any file is changed. The job must have as many ranks as the run was trained with.
   static Trainer resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm);
   // Trains until cfg.epochs epochs are complete; a NaN/Inf throws Error saying where.
   void run();
@@ -93,7 +110,10 @@ class Trainer {
   Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
   void train();
   void init_normalizers();
+  // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
+  void write_plots();
   std::vector<std::string> columns() const;
+  void save_epoch(int epoch, const std::map<std::string, double>& row, bool best);
   // Loads latest.ckpt, else previous.ckpt, and returns the path used ("" when neither exists); why a file
   // was skipped goes to skipped. Error when files exist but none is usable.
   std::string load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped);
@@ -103,11 +123,14 @@ class Trainer {
   TrainConfig cfg_;
   Comm* comm_;
   std::string run_dir_;
+  // On the heap: the learners' gradient reducers point to it, and a Trainer may be moved.
+  std::unique_ptr<RankSync> sync_;
   Setup setup_;
+  std::optional<io::MetricsLog> log_;
   Counters counters_;
   bool resumed_ = false;
-  std::optional<io::RunLock> lock_;     // root rank: held from construction (or run()) until run() ends
-  std::optional<io::MetricsLog> log_;   // root rank
+  bool plot_warned_ = false;
+  std::optional<io::RunLock> lock_;  // root rank: held from construction (or run()) until run() ends
   Position at_;
 };
 

@@ -1,0 +1,288 @@
+#include "hindsight/hac/hac_agent.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/hac/subgoal_space.hpp"
+
+namespace hindsight::hac {
+
+// What one episode shares between the levels' recursive calls.
+struct HacAgent::Run {
+  Run(GoalEnv& e, bool t, const train::StepObserver& o) : env(e), train(t), observer(o) {}
+  GoalEnv& env;
+  bool train;
+  const train::StepObserver& observer;
+  GoalObs obs;                              // the current observation
+  int steps = 0;                            // env steps so far
+  int max_steps = 0;                        // the env's time limit
+  std::vector<std::vector<double>> goals;   // goals[i]: level i's current goal (top: the desired goal)
+  std::vector<char> reached;                // reached[i]: the last env step reached goals[i]
+  int highest = -1;                         // highest level whose goal the last env step reached, or -1
+  train::EpisodeOutcome out;
+};
+
+namespace {
+
+// "l<i>/": the metric column prefix of level i.
+std::string prefix(int i) {
+  std::string p = "l";
+  p += std::to_string(i);
+  p += '/';
+  return p;
+}
+
+void append(std::vector<float>& dst, std::span<const double> row) { dst.insert(dst.end(), row.begin(), row.end()); }
+
+std::vector<float> to_float(std::span<const double> v) { return {v.begin(), v.end()}; }
+
+}  // namespace
+
+std::vector<int> resolve_horizons(const std::vector<int>& given, int levels, int max_episode_steps) {
+  check(levels >= 2, "HAC needs levels >= 2, got " + std::to_string(levels));
+  const auto below_top = static_cast<std::size_t>(levels - 1);
+  if (given.size() == below_top) return given;
+  if (given.size() == 1) return std::vector<int>(below_top, given[0]);
+  check(given.empty(), "H has " + std::to_string(given.size()) + " entries; with levels=" + std::to_string(levels) +
+                           " it needs " + std::to_string(below_top) + " (one per level below the top) or 1");
+  // The smallest H with H^k >= T: HAC's episode is exactly H^k steps long.
+  int h = 1;
+  while (std::pow(static_cast<double>(h), levels) < static_cast<double>(max_episode_steps)) ++h;
+  return std::vector<int>(below_top, h);
+}
+
+void validate(const HacConfig& cfg) {
+  check(cfg.levels >= 2, "HAC needs levels >= 2, got " + std::to_string(cfg.levels));
+  check(cfg.H.size() == static_cast<std::size_t>(cfg.levels - 1),
+        "H has " + std::to_string(cfg.H.size()) + " entries; levels=" + std::to_string(cfg.levels) + " needs " +
+            std::to_string(cfg.levels - 1) + " (one per level below the top)");
+  for (int h : cfg.H) check(h >= 1, "H entries must be >= 1, got " + std::to_string(h));
+  check(cfg.subgoal_test_prob >= 0 && cfg.subgoal_test_prob <= 1,
+        "subgoal_test_prob must be in [0, 1], got " + std::to_string(cfg.subgoal_test_prob));
+  check(cfg.gamma >= 0 && cfg.gamma <= 1, "gamma must be in [0, 1] (0 = auto), got " + std::to_string(cfg.gamma));
+}
+
+HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std::uint64_t seed)
+    : cfg_(std::move(cfg)), spec_(std::move(subgoals)), top_(cfg_.levels - 1), rng_(derive_seed(seed, "agent")) {
+  validate(cfg_);
+  validate_subgoal_spec(spec_, env);
+  const int T = env.max_episode_steps();
+  long below = 1;
+  for (int h : cfg_.H) {
+    horizons_.push_back(h);
+    below = std::min<long>(below * h, T);
+  }
+  horizons_.push_back(static_cast<int>((T + below - 1) / below));
+
+  const auto sg = static_cast<int>(spec_.obs_indices.size());
+  const std::vector<double> thresholds = spec_.thresholds;
+  const learn::RewardFn subgoal_reward = [thresholds](std::span<const double> a, std::span<const double> d,
+                                                      std::span<double> out) {
+    const std::size_t w = thresholds.size();
+    for (std::size_t k = 0; k < out.size(); ++k) {
+      out[k] = within_thresholds(a.subspan(k * w, w), d.subspan(k * w, w), thresholds) ? 0.0 : -1.0;
+    }
+  };
+  for (int i = 0; i <= top_; ++i) {
+    train::LevelSpec ls;
+    ls.obs_dim = static_cast<int>(env.observation_space().size());
+    ls.action_space = i == 0 ? env.action_space() : spec_.bounds;
+    ls.max_steps = i == top_ ? T : cfg_.H[static_cast<std::size_t>(i)];
+    if (i == top_) {
+      ls.goal_dim = static_cast<int>(env.goal_space().size());
+      ls.reward = [&env](std::span<const double> a, std::span<const double> d, std::span<double> out) {
+        env.compute_reward(a, d, out);
+      };
+    } else {
+      ls.goal_dim = sg;
+      ls.reward = subgoal_reward;
+    }
+    train::LevelConfig lc = cfg_.level;
+    const double h = horizon(i);
+    lc.ddpg.gamma = cfg_.gamma > 0 ? cfg_.gamma : 1.0 - 1.0 / h;
+    lc.ddpg.q_min = -h;
+    lc.ddpg.q_max = 0.0;
+    lc.terminal_on_success = true;
+    levels_.push_back(std::make_unique<train::Level>(std::move(ls), std::move(lc),
+                                                     derive_seed(seed, "level" + std::to_string(i))));
+  }
+  counters_.resize(levels_.size());
+}
+
+std::vector<train::Level*> HacAgent::levels() {
+  std::vector<train::Level*> out;
+  for (auto& l : levels_) out.push_back(l.get());
+  return out;
+}
+
+std::vector<double> HacAgent::achieved(int i, const GoalObs& obs) const {
+  return i == top_ ? obs.achieved_goal : project(spec_, obs.observation);
+}
+
+void HacAgent::update_reached(Run& run, bool env_success) const {
+  const std::vector<double> state = project(spec_, run.obs.observation);
+  run.highest = -1;
+  for (int i = 0; i <= top_; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    run.reached[u] = i == top_ ? env_success : within_thresholds(state, run.goals[u], spec_.thresholds);
+    if (run.reached[u]) run.highest = i;
+  }
+}
+
+train::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train,
+                                            const train::StepObserver& observer) {
+  Run run(env, train, observer);
+  run.obs = env.reset(seed);
+  run.max_steps = env.max_episode_steps();
+  run.goals.assign(levels_.size(), {});
+  run.goals.back() = run.obs.desired_goal;
+  run.reached.assign(levels_.size(), 0);
+  run_level(run, top_, false);
+  return run.out;
+}
+
+bool HacAgent::run_level(Run& run, int i, bool testing) {
+  const auto u = static_cast<std::size_t>(i);
+  train::Level& level = *levels_[u];
+  Counters& c = counters_[u];
+  const bool top = i == top_;
+  const int limit = top ? std::numeric_limits<int>::max() : cfg_.H[u];
+  const std::vector<double> goal = run.goals[u];
+  const bool explore = run.train && !testing;
+  const std::size_t na = level.spec().action_space.size();
+
+  // The attempt sequence as one episode of level i (training only).
+  learn::EpisodeData seq;
+  std::vector<learn::FixedTransition> penalties;
+  if (run.train) {
+    append(seq.obs, run.obs.observation);
+    append(seq.ag, achieved(i, run.obs));
+  }
+  int actions = 0;
+  for (;;) {
+    const std::vector<double> before = run.obs.observation;
+    const std::vector<double> action = level.act(before, goal, explore, rng_);
+    std::vector<double> hindsight_action = action;
+    bool tested = false, missed = false;
+    if (i == 0) {
+      const StepResult r = run.env.step(action);
+      run.obs = r.obs;
+      ++run.steps;
+      run.out.steps = run.steps;
+      run.out.success = r.success;
+      run.out.reward_sum += r.reward;
+      update_reached(run, r.success);
+      if (run.observer) {
+        train::StepInfo info{run.steps, &run.obs, r.success, {}};
+        info.subgoals.assign(run.goals.begin(), run.goals.end() - 1);
+        run.observer(run.env, info);
+      }
+    } else {
+      // A test is drawn only while exploring; under a test every lower proposal is tested too (nesting).
+      tested = run.train && (testing || rng_.uniform01() < cfg_.subgoal_test_prob);
+      run.goals[u - 1] = action;
+      const bool maxed_out = run_level(run, i - 1, tested);
+      // Hindsight action: what level i-1 actually achieved, unless it reached the proposal.
+      if (!run.reached[u - 1]) hindsight_action = project(spec_, run.obs.observation);
+      missed = tested && maxed_out;
+    }
+    ++actions;
+
+    if (run.train) {
+      const std::vector<double> ag = achieved(i, run.obs);
+      append(seq.obs, run.obs.observation);
+      append(seq.ag, ag);
+      append(seq.g, goal);
+      std::vector<float> unit(na);
+      level.to_unit_action(hindsight_action, unit);
+      seq.actions.insert(seq.actions.end(), unit.begin(), unit.end());
+      double r = 0.0;
+      level.spec().reward(ag, goal, std::span<double>(&r, 1));
+      c.reward_sum += r;
+      if (tested) ++c.tests;
+      if (missed) {
+        ++c.penalties;
+        learn::FixedTransition p{to_float(before), to_float(run.obs.observation), to_float(goal), {}, 0.0f, 0.0f};
+        p.u.resize(na);
+        level.to_unit_action(action, p.u);
+        p.reward = static_cast<float>(-horizon(i));
+        penalties.push_back(std::move(p));
+      }
+    }
+    if (run.highest >= i || run.steps >= run.max_steps || actions >= limit) break;
+  }
+
+  const bool maxed_out = actions >= limit && !run.reached[u];
+  if (run.train) {
+    seq.T = actions;
+    level.store_episode(seq, rng_, penalties);
+    ++c.sequences;
+    c.reached += run.reached[u] ? 1 : 0;
+    c.actions += actions;
+  }
+  return maxed_out;
+}
+
+void HacAgent::train_step() {
+  for (std::size_t i = 0; i < levels_.size(); ++i) counters_[i].stats.add(levels_[i]->train_step(rng_));
+}
+
+void HacAgent::update_targets() {
+  for (auto& l : levels_) l->update_targets();
+}
+
+void HacAgent::observe_warmup(const train::Trajectory& t) {
+  // Below the top, a goal is a subgoal-space state: the walk's own next states stand in for proposals.
+  for (int i = 0; i <= top_; ++i) {
+    learn::EpisodeData ep;
+    ep.T = t.T;
+    ep.obs.assign(t.obs.begin(), t.obs.end());
+    if (i == top_) {
+      ep.ag.assign(t.ag.begin(), t.ag.end());
+      ep.g.assign(t.g.begin(), t.g.end());
+    } else {
+      const std::size_t od = t.obs.size() / static_cast<std::size_t>(t.T + 1);
+      for (int s = 0; s <= t.T; ++s) {
+        append(ep.ag, project(spec_, std::span<const double>(&t.obs[static_cast<std::size_t>(s) * od], od)));
+      }
+      const std::size_t w = spec_.obs_indices.size();
+      ep.g.assign(ep.ag.begin() + static_cast<std::ptrdiff_t>(w), ep.ag.end());
+    }
+    levels_[static_cast<std::size_t>(i)]->observe_for_normalizer(ep, rng_);
+  }
+}
+
+std::vector<std::string> HacAgent::metric_columns() const {
+  std::vector<std::string> cols;
+  for (int i = 0; i <= top_; ++i) {
+    const std::string p = prefix(i);
+    for (const char* m : {"success_rate", "actor_loss", "critic_loss", "q_mean", "reward"}) cols.push_back(p + m);
+    if (i > 0) cols.push_back(p + "penalty_rate");
+    cols.push_back(p + "attempt_length");
+  }
+  return cols;
+}
+
+std::map<std::string, double> HacAgent::take_epoch_metrics() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto ratio = [nan](double a, long b) { return b > 0 ? a / static_cast<double>(b) : nan; };
+  std::map<std::string, double> m;
+  for (int i = 0; i <= top_; ++i) {
+    const Counters& c = counters_[static_cast<std::size_t>(i)];
+    const std::string p = prefix(i);
+    const auto s = c.stats.mean();
+    // The top's attempt sequence is the episode: its success rate is the task's.
+    m[p + "success_rate"] = ratio(static_cast<double>(c.reached), c.sequences);
+    m[p + "actor_loss"] = s.actor_loss;
+    m[p + "critic_loss"] = s.critic_loss;
+    m[p + "q_mean"] = s.q_mean;
+    m[p + "reward"] = ratio(c.reward_sum, c.actions);
+    if (i > 0) m[p + "penalty_rate"] = ratio(static_cast<double>(c.penalties), c.tests);
+    m[p + "attempt_length"] = ratio(static_cast<double>(c.actions), c.sequences);
+  }
+  counters_.assign(counters_.size(), Counters{});
+  return m;
+}
+
+}  // namespace hindsight::hac

@@ -1,0 +1,22 @@
+#pragma once
+// The space in which HAC levels above the bottom propose subgoals: which observation entries make up
+// a subgoal, where subgoals may lie, and when one counts as reached (per-dimension thresholds).
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hindsight/env/goal_env.hpp"
+
+namespace hindsight::hac {
+
+// The subgoal space `name` of env: "default" is env.default_subgoal_spec(); a comma-separated list of
+// observation indices ("3,4,5") keeps those dimensions of the default space, in that order, with their
+// bounds and thresholds (e.g. only the block position on the Fetch tasks). Throws Error naming the problem.
+SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name);
+// Throws Error unless spec fits env: at least one index, every index inside the observation, one bound
+// pair and one threshold per index, finite bounds with low < high, thresholds > 0, markers inside.
+void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env);
+// The subgoal-space state of an observation: observation[obs_indices[i]] for every i.
+std::vector<double> project(const SubgoalSpec& spec, std::span<const double> observation);
+
+}  // namespace hindsight::hac

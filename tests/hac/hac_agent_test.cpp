@@ -1,0 +1,409 @@
+#include "hindsight/hac/hac_agent.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/io/config.hpp"
+#include "hindsight/train/rank_sync.hpp"
+#include "hindsight/train/trainer.hpp"
+
+namespace hindsight::hac {
+namespace {
+
+// A goal env whose states follow a script whatever the agent does, so every goal status is known in
+// advance. Observation = (x, y, z); achieved goal = x; the final goal x = 5 is reached within 0.5.
+// Subgoals are (y, z) in [-1, 1]^2, reached within 0.25 per dimension. Actions are logged.
+class ScriptedEnv final : public GoalEnv {
+ public:
+  // path[t] is the observation after t steps; the time limit is path.size() - 1 steps.
+  explicit ScriptedEnv(std::vector<std::array<double, 3>> path) : path_(std::move(path)) {}
+
+  std::string name() const override { return "Scripted"; }
+  const Box& action_space() const override { return action_; }
+  const Box& observation_space() const override { return obs_; }
+  const Box& goal_space() const override { return goal_; }
+  int max_episode_steps() const override { return static_cast<int>(path_.size()) - 1; }
+  double control_dt() const override { return 1.0; }
+  GoalObs reset(std::optional<std::uint64_t>) override {
+    t_ = 0;
+    return observe();
+  }
+  StepResult step(std::span<const double> action) override {
+    validate_action(action);
+    actions.push_back(action[0]);
+    ++t_;
+    StepResult r;
+    r.obs = observe();
+    r.success = is_success(r.obs.achieved_goal, r.obs.desired_goal);
+    r.reward = r.success ? 0.0 : -1.0;
+    r.truncated = t_ >= max_episode_steps();
+    return r;
+  }
+  void compute_reward(std::span<const double> a, std::span<const double> d, std::span<double> out) const override {
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::abs(a[k] - d[k]) <= 0.5 ? 0.0 : -1.0;
+  }
+  bool is_success(std::span<const double> a, std::span<const double> d) const override {
+    return std::abs(a[0] - d[0]) <= 0.5;
+  }
+  SubgoalSpec default_subgoal_spec() const override {
+    return SubgoalSpec{{1, 2}, Box{{-1.0, -1.0}, {1.0, 1.0}}, {0.25, 0.25}, {}};
+  }
+
+  std::vector<double> actions;  // every action step() received
+
+ private:
+  GoalObs observe() const {
+    const auto& p = path_[static_cast<std::size_t>(t_)];
+    return GoalObs{{p[0], p[1], p[2]}, {p[0]}, {kGoal}};
+  }
+  static constexpr double kGoal = 5.0;
+  std::vector<std::array<double, 3>> path_;
+  Box action_ = Box::uniform(1, -1.0, 1.0);
+  Box obs_ = Box::uniform(3, -10.0, 10.0);
+  Box goal_ = Box::uniform(1, -10.0, 10.0);
+  int t_ = 0;
+};
+
+// A script of `steps` steps at (x, y, z) = (0, 0, 0) with the listed steps overridden.
+std::vector<std::array<double, 3>> script(int steps, std::map<int, std::array<double, 3>> at) {
+  std::vector<std::array<double, 3>> p(static_cast<std::size_t>(steps) + 1, {0.0, 0.0, 0.0});
+  for (const auto& [t, v] : at) p[static_cast<std::size_t>(t)] = v;
+  return p;
+}
+constexpr std::array<double, 3> kFinal{5.0, 0.0, 0.0};  // reaches the final goal
+
+HacConfig small_config(int levels, std::vector<int> H, double lambda) {
+  HacConfig c;
+  c.levels = levels;
+  c.H = std::move(H);
+  c.subgoal_test_prob = lambda;
+  c.level.ddpg.hidden = {8};
+  c.level.ddpg.target_networks = false;
+  c.level.ddpg.bounded_critic = true;
+  c.level.batch_size = 8;
+  c.level.buffer_size = 1000;
+  c.level.noise_eps = 0.0;
+  c.level.random_eps = 0.0;
+  c.level.normalize = false;
+  return c;
+}
+
+// Makes a level's actor output `unit` (in [-1, 1] units) for every input: zero weights, and the last
+// layer's bias at atanh(unit) (the actor ends in tanh).
+void force_policy(train::Level& level, std::vector<double> unit) {
+  learn::DdpgLearner& l = level.learner();
+  std::vector<float> p = l.flat_parameters();
+  const std::size_t actor = l.actor_parameters(), na = static_cast<std::size_t>(l.action_dim());
+  std::fill(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(actor), 0.0f);
+  for (std::size_t k = 0; k < na; ++k) p[actor - na + k] = static_cast<float>(std::atanh(unit[k]));
+  l.set_flat_parameters(p);
+}
+
+std::vector<int> lengths(const train::Level& level) {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < level.buffer().episodes(); ++i) out.push_back(level.buffer().length(i));
+  return out;
+}
+
+// Action row t of the newest episode of a level's buffer.
+std::vector<float> action_row(const train::Level& level, std::size_t episode, int t) {
+  const auto a = level.buffer().actions(episode);
+  const std::size_t w = static_cast<std::size_t>(level.buffer().dims().action);
+  return {a.begin() + static_cast<std::ptrdiff_t>(w * static_cast<std::size_t>(t)),
+          a.begin() + static_cast<std::ptrdiff_t>(w * static_cast<std::size_t>(t + 1))};
+}
+
+TEST(HacTermination, LowerLevelStopsWhenTheFinalGoalIsReachedInALaterAttempt) {
+  // Attempt 1 of level 0 reaches its subgoal (0.9, 0) at step 2; attempt 2 starts at step 3 and the
+  // final goal is reached at step 5, in the middle of it. Resetting the "goal reached" state once per
+  // episode instead of once per attempt would cut attempt 2 after one step (lengths 2, 1, 1, 1), and
+  // ignoring higher goals would run it to H = 5 steps (episode of 7 steps).
+  ScriptedEnv env(script(20, {{2, {0.0, 0.9, 0.0}}, {5, kFinal}}));
+  HacAgent agent(env, small_config(2, {5}, 0.0), env.default_subgoal_spec(), 1);
+  force_policy(*agent.levels()[1], {0.9, 0.0});
+  const auto out = agent.run_episode(env, 0, true);
+  EXPECT_TRUE(out.success);
+  EXPECT_EQ(out.steps, 5);
+  EXPECT_EQ(lengths(*agent.levels()[0]), (std::vector<int>{2, 3}));
+  EXPECT_EQ(lengths(*agent.levels()[1]), (std::vector<int>{2}));
+  const auto m = agent.take_epoch_metrics();
+  EXPECT_DOUBLE_EQ(m.at("l0/success_rate"), 0.5);  // attempt 1 reached its subgoal, attempt 2 did not
+  EXPECT_DOUBLE_EQ(m.at("l0/attempt_length"), 2.5);
+  EXPECT_DOUBLE_EQ(m.at("l1/success_rate"), 1.0);
+  EXPECT_DOUBLE_EQ(m.at("l1/attempt_length"), 2.0);
+  EXPECT_DOUBLE_EQ(m.at("l1/reward"), -0.5);  // the second proposal ended on the final goal
+}
+
+TEST(HacTermination, HigherSubgoalReachedEndsLowerAttemptsAndEveryAttemptStartsAfresh) {
+  // Three levels, H = 3 each. Level 2 keeps proposing G = (0.9, 0.9) to level 1, which keeps proposing
+  // S = (-0.9, -0.9) to level 0. G is reached at step 2 only: level 0's first attempt stops there
+  // (a higher goal), and so does level 1 (its own). S is never reached, so the following attempts of
+  // level 0 run their full 3 steps, until the final goal at step 13 stops everything. A per-episode
+  // "higher goal reached" flag would end each later attempt after one step.
+  ScriptedEnv env(script(30, {{2, {0.0, 0.9, 0.9}}, {13, kFinal}}));
+  HacAgent agent(env, small_config(3, {3, 3}, 0.0), env.default_subgoal_spec(), 2);
+  force_policy(*agent.levels()[2], {0.9, 0.9});
+  force_policy(*agent.levels()[1], {-0.9, -0.9});
+  const auto out = agent.run_episode(env, 0, true);
+  EXPECT_TRUE(out.success);
+  EXPECT_EQ(out.steps, 13);
+  EXPECT_EQ(lengths(*agent.levels()[0]), (std::vector<int>{2, 3, 3, 3, 2}));
+  EXPECT_EQ(lengths(*agent.levels()[1]), (std::vector<int>{1, 3, 1}));
+  EXPECT_EQ(lengths(*agent.levels()[2]), (std::vector<int>{3}));
+}
+
+TEST(HacTermination, AttemptsEndAfterHActionsAndTheTimeLimitStopsEveryLevel) {
+  ScriptedEnv env(script(10, {}));
+  HacAgent agent(env, small_config(2, {4}, 0.0), env.default_subgoal_spec(), 3);
+  force_policy(*agent.levels()[1], {0.9, 0.9});
+  const auto out = agent.run_episode(env, 0, true);
+  EXPECT_FALSE(out.success);
+  EXPECT_EQ(out.steps, 10);
+  EXPECT_EQ(lengths(*agent.levels()[0]), (std::vector<int>{4, 4, 2}));
+  EXPECT_EQ(lengths(*agent.levels()[1]), (std::vector<int>{3}));
+  EXPECT_EQ(agent.horizon(0), 4);
+  EXPECT_EQ(agent.horizon(1), 3);  // ceil(10 / 4) proposals per episode
+}
+
+TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {
+  // lambda = 1: every proposal is tested. The first subgoal is missed after H = 4 attempts: one
+  // penalty. The second is cut by the time limit after 1 attempt: not maxed out, no penalty.
+  ScriptedEnv env(script(5, {{4, {0.0, 0.1, -0.2}}}));
+  HacAgent agent(env, small_config(2, {4}, 1.0), env.default_subgoal_spec(), 4);
+  force_policy(*agent.levels()[1], {0.9, 0.9});
+  agent.run_episode(env, 0, true);
+  const train::Level& top = *agent.levels()[1];
+  ASSERT_EQ(top.fixed().size(), 1u);
+  const learn::FixedTransition& p = top.fixed().at(0);
+  EXPECT_EQ(agent.horizon(1), 2);
+  EXPECT_FLOAT_EQ(p.reward, -2.0f);  // -horizon of the penalised level
+  EXPECT_FLOAT_EQ(p.discount, 0.0f);
+  EXPECT_EQ(p.g, (std::vector<float>{5.0f}));  // the original goal, not relabelled
+  EXPECT_EQ(p.o, (std::vector<float>{0.0f, 0.0f, 0.0f}));
+  EXPECT_EQ(p.o2, (std::vector<float>{0.0f, 0.1f, -0.2f}));
+  ASSERT_EQ(p.u.size(), 2u);  // the proposed subgoal, not the state reached
+  EXPECT_NEAR(p.u[0], 0.9f, 1e-5);
+  EXPECT_NEAR(p.u[1], 0.9f, 1e-5);
+  // Its hindsight action transition is stored as usual, with the reached state.
+  const auto a = action_row(top, 0, 0);
+  EXPECT_NEAR(a[0], 0.1f, 1e-6);
+  EXPECT_NEAR(a[1], -0.2f, 1e-6);
+  const auto m = agent.take_epoch_metrics();
+  EXPECT_DOUBLE_EQ(m.at("l1/penalty_rate"), 0.5);  // two tests, one penalty
+
+  // Without testing, the same episode stores no penalty.
+  HacAgent untested(env, small_config(2, {4}, 0.0), env.default_subgoal_spec(), 4);
+  force_policy(*untested.levels()[1], {0.9, 0.9});
+  untested.run_episode(env, 0, true);
+  EXPECT_EQ(untested.levels()[1]->fixed().size(), 0u);
+}
+
+TEST(HacPenalty, NestedTestsPenaliseEveryLevelThatMissesAndOnlyOncePerSubgoal) {
+  // Three levels, H = 2 each, lambda = 1, nothing ever reached, 4 steps: level 1 proposes twice
+  // (both missed after 2 attempts: 2 penalties), level 2 proposes once (missed: 1 penalty).
+  ScriptedEnv env(script(4, {}));
+  HacAgent agent(env, small_config(3, {2, 2}, 1.0), env.default_subgoal_spec(), 5);
+  force_policy(*agent.levels()[2], {0.9, 0.9});
+  force_policy(*agent.levels()[1], {0.9, 0.9});
+  agent.run_episode(env, 0, true);
+  EXPECT_EQ(agent.levels()[1]->fixed().size(), 2u);
+  EXPECT_EQ(agent.levels()[2]->fixed().size(), 1u);
+  EXPECT_FLOAT_EQ(agent.levels()[1]->fixed().at(0).reward, -2.0f);
+  EXPECT_FLOAT_EQ(agent.levels()[2]->fixed().at(0).reward, -1.0f);  // ceil(4 / (2 * 2)) = 1
+}
+
+TEST(HacHindsightAction, CarriesTheReachedStateOrTheProposalWhenReached) {
+  // Proposal (0.9, 0.9): missed in attempt 1 (ends at (0.3, -0.4)); reached in attempt 2 at
+  // (0.8, 0.95), which is within the thresholds: the proposal itself is stored then.
+  ScriptedEnv env(script(4, {{3, {0.0, 0.3, -0.4}}, {4, {0.0, 0.8, 0.95}}}));
+  HacAgent agent(env, small_config(2, {3}, 0.0), env.default_subgoal_spec(), 6);
+  force_policy(*agent.levels()[1], {0.9, 0.9});
+  agent.run_episode(env, 0, true);
+  const train::Level& top = *agent.levels()[1];
+  ASSERT_EQ(lengths(top), (std::vector<int>{2}));
+  const auto a0 = action_row(top, 0, 0), a1 = action_row(top, 0, 1);
+  EXPECT_NEAR(a0[0], 0.3f, 1e-6);
+  EXPECT_NEAR(a0[1], -0.4f, 1e-6);
+  EXPECT_NEAR(a1[0], 0.9f, 1e-5);
+  EXPECT_NEAR(a1[1], 0.9f, 1e-5);
+  // The achieved goals stored for the top are the env's; below the top, the subgoal-space states.
+  const auto ag0 = agent.levels()[0]->buffer().ag(0);
+  EXPECT_EQ(std::vector<float>(ag0.end() - 2, ag0.end()), (std::vector<float>{0.3f, -0.4f}));
+}
+
+TEST(HacSubgoalTesting, LowerLevelsActWithoutNoiseUnderATest) {
+  // random_eps = 1: every exploring action is uniform random. Under a tested subgoal (lambda = 1)
+  // level 0 acts greedily: every env action is its deterministic 0.3.
+  ScriptedEnv env(script(12, {}));
+  HacConfig cfg = small_config(2, {4}, 1.0);
+  cfg.level.random_eps = 1.0;
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 7);
+  force_policy(*agent.levels()[0], {0.3});
+  agent.run_episode(env, 0, true);
+  ASSERT_EQ(env.actions.size(), 12u);
+  for (double a : env.actions) EXPECT_NEAR(a, 0.3, 1e-6);
+
+  // Without tests the same agent explores: actions are random.
+  HacConfig explore = cfg;
+  explore.subgoal_test_prob = 0.0;
+  HacAgent explorer(env, explore, env.default_subgoal_spec(), 7);
+  force_policy(*explorer.levels()[0], {0.3});
+  env.actions.clear();
+  explorer.run_episode(env, 0, true);
+  int greedy = 0;
+  for (double a : env.actions) greedy += std::abs(a - 0.3) < 1e-6 ? 1 : 0;
+  EXPECT_LT(greedy, 12);
+}
+
+TEST(HacTestMode, NoNoiseNoSubgoalTestingNothingStored) {
+  ScriptedEnv env(script(12, {}));
+  HacConfig cfg = small_config(2, {4}, 1.0);
+  cfg.level.random_eps = 1.0;
+  cfg.level.noise_eps = 0.5;
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 8);
+  force_policy(*agent.levels()[0], {0.3});
+  force_policy(*agent.levels()[1], {0.5, -0.5});
+  std::vector<std::vector<std::vector<double>>> seen;
+  const auto out = agent.run_episode(env, 0, false, [&](const GoalEnv&, const train::StepInfo& info) {
+    seen.push_back(info.subgoals);
+  });
+  EXPECT_EQ(out.steps, 12);
+  for (double a : env.actions) EXPECT_NEAR(a, 0.3, 1e-6);
+  for (train::Level* l : agent.levels()) {
+    EXPECT_EQ(l->buffer().episodes(), 0u);
+    EXPECT_EQ(l->fixed().size(), 0u);
+  }
+  // The observer sees level 1's current subgoal after every step.
+  ASSERT_EQ(seen.size(), 12u);
+  for (const auto& s : seen) {
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_NEAR(s[0][0], 0.5, 1e-6);
+    EXPECT_NEAR(s[0][1], -0.5, 1e-6);
+  }
+  // Test episodes count toward no training metric.
+  const auto m = agent.take_epoch_metrics();
+  EXPECT_TRUE(std::isnan(m.at("l0/success_rate")));
+  EXPECT_TRUE(std::isnan(m.at("l1/penalty_rate")));
+}
+
+TEST(HacAgentLevels, SpacesBoundsAndColumnsPerLevel) {
+  ScriptedEnv env(script(30, {}));
+  HacConfig cfg = small_config(3, {3, 2}, 0.3);
+  cfg.gamma = 0.0;  // auto: 1 - 1/horizon per level
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 9);
+  const auto levels = agent.levels();
+  ASSERT_EQ(levels.size(), 3u);
+  EXPECT_EQ(levels[0]->spec().action_space.size(), 1u);  // env actions
+  EXPECT_EQ(levels[1]->spec().action_space.size(), 2u);  // subgoals
+  EXPECT_EQ(levels[0]->spec().goal_dim, 2);
+  EXPECT_EQ(levels[2]->spec().goal_dim, 1);              // the env's goal
+  EXPECT_EQ(levels[0]->spec().max_steps, 3);
+  EXPECT_EQ(levels[2]->spec().max_steps, 30);
+  EXPECT_EQ(agent.horizon(2), 5);  // ceil(30 / 6)
+  for (int i = 0; i < 3; ++i) {
+    const auto& d = levels[static_cast<std::size_t>(i)]->learner().config();
+    EXPECT_DOUBLE_EQ(d.q_min, -agent.horizon(i));
+    EXPECT_DOUBLE_EQ(d.q_max, 0.0);
+    EXPECT_DOUBLE_EQ(d.gamma, 1.0 - 1.0 / agent.horizon(i));
+    EXPECT_TRUE(d.bounded_critic);
+    EXPECT_TRUE(levels[static_cast<std::size_t>(i)]->config().terminal_on_success);
+  }
+  const std::vector<std::string> expected{
+      "l0/success_rate", "l0/actor_loss", "l0/critic_loss", "l0/q_mean", "l0/reward", "l0/attempt_length",
+      "l1/success_rate", "l1/actor_loss", "l1/critic_loss", "l1/q_mean", "l1/reward", "l1/penalty_rate",
+      "l1/attempt_length", "l2/success_rate", "l2/actor_loss", "l2/critic_loss", "l2/q_mean", "l2/reward",
+      "l2/penalty_rate", "l2/attempt_length"};
+  EXPECT_EQ(agent.metric_columns(), expected);
+}
+
+TEST(HacAgentLevels, TrainsEveryLevelAfterAnEpisode) {
+  ScriptedEnv env(script(12, {{5, {0.0, 0.5, 0.5}}}));
+  HacConfig cfg = small_config(2, {4}, 0.5);
+  cfg.level.random_eps = 0.3;
+  cfg.level.noise_eps = 0.2;
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 10);
+  for (int e = 0; e < 3; ++e) agent.run_episode(env, static_cast<std::uint64_t>(e), true);
+  for (int u = 0; u < 5; ++u) agent.train_step();
+  const auto m = agent.take_epoch_metrics();
+  for (const auto& c : agent.metric_columns()) {
+    if (c.find("penalty_rate") == std::string::npos) EXPECT_TRUE(std::isfinite(m.at(c))) << c;
+  }
+  // Bounded critics: mean Q inside [-horizon, 0].
+  EXPECT_LE(m.at("l0/q_mean"), 0.0);
+  EXPECT_GE(m.at("l0/q_mean"), -4.0);
+  EXPECT_GE(m.at("l1/q_mean"), -3.0);
+}
+
+TEST(HacConfigCheck, RefusesSettingsThatCannotWork) {
+  ScriptedEnv env(script(10, {}));
+  const auto error_of = [&](HacConfig c, SubgoalSpec s) -> std::string {
+    try {
+      HacAgent a(env, std::move(c), std::move(s), 0);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const SubgoalSpec ok = env.default_subgoal_spec();
+  EXPECT_NE(error_of(small_config(2, {0}, 0.3), ok).find("H entries must be >= 1"), std::string::npos);
+  EXPECT_NE(error_of(small_config(2, {4}, 1.5), ok).find("subgoal_test_prob must be in [0, 1]"), std::string::npos);
+  EXPECT_NE(error_of(small_config(2, {4, 4}, 0.3), ok).find("H has 2 entries"), std::string::npos);
+  EXPECT_NE(error_of(small_config(1, {}, 0.3), ok).find("levels >= 2"), std::string::npos);
+  SubgoalSpec beyond = ok;
+  beyond.obs_indices = {1, 3};
+  EXPECT_NE(error_of(small_config(2, {4}, 0.3), beyond).find("observation index 3 is outside the observation"),
+            std::string::npos);
+  SubgoalSpec bounds = ok;
+  bounds.bounds.low.pop_back();
+  EXPECT_NE(error_of(small_config(2, {4}, 0.3), bounds).find("bounds have 1/2 values"), std::string::npos);
+}
+
+TEST(HacConfigCheck, ResolvesHorizons) {
+  EXPECT_EQ(resolve_horizons({}, 2, 50), (std::vector<int>{8}));     // 8^2 >= 50 > 7^2
+  EXPECT_EQ(resolve_horizons({}, 3, 50), (std::vector<int>{4, 4}));  // 4^3 >= 50 > 3^3
+  EXPECT_EQ(resolve_horizons({}, 2, 200), (std::vector<int>{15}));
+  EXPECT_EQ(resolve_horizons({10}, 3, 50), (std::vector<int>{10, 10}));
+  EXPECT_EQ(resolve_horizons({10, 5}, 3, 50), (std::vector<int>{10, 5}));
+  EXPECT_THROW(resolve_horizons({1, 2, 3}, 3, 50), Error);
+}
+
+}  // namespace
+}  // namespace hindsight::hac
+
+namespace hindsight::hac {
+namespace {
+
+// <repo>/configs, found from <repo>/tests/testdata.
+std::string preset(const std::string& env) {
+  return (std::filesystem::path(HINDSIGHT_TESTDATA_DIR).parent_path().parent_path() / "configs" / (env + ".yaml"))
+      .string();
+}
+
+TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
+  // The 2-level preset, trained as the trainer does (an episode, then 40 updates per level), for
+  // kEpisodes episodes: about a minute on one core. The full runs to >= 0.9 are in the README.
+  constexpr int kEpisodes = 150;
+  TrainConfig cfg = load_config_file(preset("MountainCarContinuous"));
+  cfg.seed = 3;
+  train::Setup s = train::make_setup(cfg);
+  train::LocalComm comm;
+  train::RankSync sync(comm);
+  for (int e = 0; e < kEpisodes; ++e) {
+    s.agent->run_episode(*s.env, derive_seed(11, static_cast<std::uint64_t>(e)), true);
+    sync.sync_normalizers(*s.agent);  // the episode's samples reach the normalizers, as in the trainer
+    for (int u = 0; u < cfg.updates_per_cycle; ++u) s.agent->train_step();
+    s.agent->update_targets();
+  }
+  const auto report = train::evaluate(*s.agent, *s.env, 50, 12);
+  std::printf("MountainCarContinuous 2 levels, %d episodes: test success %.2f\n", kEpisodes, report.success_rate);
+  EXPECT_GE(report.success_rate, 0.3);
+}
+
+}  // namespace
+}  // namespace hindsight::hac
