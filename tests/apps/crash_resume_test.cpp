@@ -58,12 +58,16 @@ std::vector<double> epochs_of(const std::string& progress) {
   return e;
 }
 
+// The rows without the columns that measure time (wall_seconds, time/...), which no two runs share.
 std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
   const auto t = io::read_csv(progress);
   std::vector<std::vector<double>> rows;
-  for (auto r : t.rows) {
-    r.erase(r.begin() + static_cast<std::ptrdiff_t>(t.column("wall_seconds")));
-    rows.push_back(r);
+  for (const auto& r : t.rows) {
+    std::vector<double> kept;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      if (t.header[j] != "wall_seconds" && t.header[j].rfind("time/", 0) != 0) kept.push_back(r[j]);
+    }
+    rows.push_back(kept);
   }
   return rows;
 }

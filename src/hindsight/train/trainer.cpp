@@ -523,7 +523,7 @@ void Trainer::train() {
   // One model on every rank before the first update. A resumed run loaded the same checkpoint on every
   // rank already; the broadcast is one message and makes that a guarantee.
   sync_->broadcast_parameters(agent);
-  sync_->install_gradient_reducers(agent);
+  sync_->install_gradient_reducers(agent, cfg_.nan_policy == NanPolicy::stop);
   if (!resumed_) {
     init_normalizers();
     // The warm-up can be long: a crash from now on resumes after it (every rank from its own state).
