@@ -274,6 +274,9 @@ Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent&
   } catch (const nlohmann::json::exception&) {
     throw Error(path + ": damaged counters section");
   }
+  // Counts index seeds and epochs: a negative one would replay other episodes or never end.
+  check(c.epoch >= 0 && c.env_steps >= 0 && c.episodes >= 0 && c.ranks >= 1 && std::isfinite(c.wall_seconds),
+        path + ": damaged counters section (negative or non-finite counts)");
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const std::string p = "level/" + std::to_string(i) + "/";
     levels[i]->learner().load(ck.get(p + "learner"));
