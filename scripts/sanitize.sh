@@ -16,9 +16,14 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$root/scripts/sanitizers/ubsan.supp"
 export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
-# Everything except the learning tests (5 full FetchReach epochs, 150 MountainCar episodes: minutes under
-# ASan, and they check learning, not memory; the same code paths run in the short trainer and HAC tests).
-filter="${SANITIZE_FILTER:--Trainer.FetchReachLearnsWithinFiveEpochs:HacLearning.*}"
+# Everything except
+# - the learning tests (5 full FetchReach epochs in one and in two processes, 150 MountainCar episodes:
+#   minutes under ASan, and they check learning, not memory; the same code paths run in the short trainer,
+#   HAC and mpirun tests), and
+# - the mpirun jobs that end normally: OpenMPI leaks by design at MPI_Finalize, much of it from plugins it
+#   has unloaded by then, which LeakSanitizer cannot name and so no suppression can single out.
+excluded="Trainer.FetchReachLearnsWithinFiveEpochs:HacLearning.*:MpirunTrain.*"
+filter="${SANITIZE_FILTER:--$excluded}"
 start=$(date +%s)
 "$build/tests/hindsight_tests" --gtest_filter="$filter" --gtest_brief=1 "$@"
 echo "sanitize: tests passed under ASan + UBSan + LSan in $(( $(date +%s) - start )) s (filter: $filter)"

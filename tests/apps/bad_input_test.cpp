@@ -34,12 +34,15 @@ std::map<std::string, std::string> snapshot(const std::string& root) {
 }
 
 // Paths that differ between two snapshots (added, removed or changed), for the failure message.
-std::string differences(const std::map<std::string, std::string>& a, const std::map<std::string, std::string>& b) {
+std::string differences(const std::map<std::string, std::string>& a,
+                        const std::map<std::string, std::string>& b) {
   std::string d;
   for (const auto& [path, bytes] : a) {
     const auto it = b.find(path);
-    if (it == b.end()) d += " removed:" + path;
-    else if (it->second != bytes) d += " changed:" + path;
+    if (it == b.end())
+      d += " removed:" + path;
+    else if (it->second != bytes)
+      d += " changed:" + path;
   }
   for (const auto& [path, bytes] : b) {
     if (!a.count(path)) d += " added:" + path;
@@ -88,9 +91,9 @@ struct Case {
   bool needs_non_root = false;  // permission bits do not stop root
 };
 
-const std::vector<std::string> kTiny = {"cycles=1",     "episodes_per_cycle=1", "updates_per_cycle=2",
-                                        "batch_size=16", "hidden=[8]",          "test_episodes=1",
-                                        "norm_warmup_episodes=1", "buffer_size=1000"};
+const std::vector<std::string> kTiny = {
+    "cycles=1",   "episodes_per_cycle=1", "updates_per_cycle=2",    "batch_size=16",
+    "hidden=[8]", "test_episodes=1",      "norm_warmup_episodes=1", "buffer_size=1000"};
 
 std::vector<std::string> train(const std::string& dir, std::vector<std::string> extra) {
   std::vector<std::string> a{"train", "--env", "FetchReach", "--epochs", "1", "--out", dir + "/runs"};
@@ -99,7 +102,8 @@ std::vector<std::string> train(const std::string& dir, std::vector<std::string> 
   return a;
 }
 
-std::vector<std::string> with_config(const std::string& dir, const std::string& name, const std::string& text) {
+std::vector<std::string> with_config(const std::string& dir, const std::string& name,
+                                     const std::string& text) {
   return {"train", "--config", write(dir, name, text), "--out", dir + "/runs"};
 }
 
@@ -126,61 +130,109 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
 
   const std::vector<Case> cases = {
       // Config files.
-      {"yaml unclosed list", [](auto d) { return with_config(d, "cfg.yaml", "epochs: [1, 2\n"); },
+      {"yaml unclosed list",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: [1, 2\n"); },
        {"cfg.yaml:", "YAML syntax error"}},
-      {"yaml bad indentation", [](auto d) { return with_config(d, "cfg.yaml", "epochs: 3\n  cycles: 2\n"); },
+      {"yaml bad indentation",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: 3\n  cycles: 2\n"); },
        {"cfg.yaml:2:", "YAML syntax error"}},
-      {"toml file", [](auto d) { return with_config(d, "cfg.toml", "epochs = 3\n[env]\nname = 'x'\n"); },
+      {"toml file",
+       [](auto d) { return with_config(d, "cfg.toml", "epochs = 3\n[env]\nname = 'x'\n"); },
        {"cfg.toml: TOML is not supported"}},
-      {"toml text in a yaml file", [](auto d) { return with_config(d, "cfg.yaml", "epochs = 3\n"); },
+      {"toml text in a yaml file",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs = 3\n"); },
        {"cfg.yaml:1:", "expected a mapping"}},
-      {"unknown key", [](auto d) { return with_config(d, "cfg.yaml", "epochs: 3\nbogus: 1\n"); },
+      {"unknown key",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: 3\nbogus: 1\n"); },
        {"cfg.yaml:2:", "unknown key 'bogus'"}},
-      {"baselines key name", [](auto d) { return with_config(d, "cfg.yaml", "n_epochs: 3\n"); },
+      {"baselines key name",
+       [](auto d) { return with_config(d, "cfg.yaml", "n_epochs: 3\n"); },
        {"cfg.yaml:1:", "did you mean 'epochs'"}},
-      {"wrong type", [](auto d) { return with_config(d, "cfg.yaml", "epochs: three\n"); },
+      {"wrong type",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: three\n"); },
        {"cfg.yaml:1:", "key 'epochs' expects"}},
-      {"list for a number", [](auto d) { return with_config(d, "cfg.yaml", "batch_size: [1, 2]\n"); },
+      {"list for a number",
+       [](auto d) { return with_config(d, "cfg.yaml", "batch_size: [1, 2]\n"); },
        {"cfg.yaml:1:", "got a list"}},
-      {"mapping for a list", [](auto d) { return with_config(d, "cfg.yaml", "hidden: {a: 1}\n"); },
+      {"mapping for a list",
+       [](auto d) { return with_config(d, "cfg.yaml", "hidden: {a: 1}\n"); },
        {"cfg.yaml:1:", "got a mapping"}},
-      {"out of range", [](auto d) { return with_config(d, "cfg.yaml", "env: FetchReach\npolyak: 1.5\n"); },
+      {"out of range",
+       [](auto d) { return with_config(d, "cfg.yaml", "env: FetchReach\npolyak: 1.5\n"); },
        {"cfg.yaml:2:", "polyak must be in [0, 1]"}},
-      {"empty hidden list", [](auto d) { return with_config(d, "cfg.yaml", "hidden: []\n"); },
+      {"empty hidden list",
+       [](auto d) { return with_config(d, "cfg.yaml", "hidden: []\n"); },
        {"cfg.yaml:1:", "hidden must be a non-empty list"}},
-      {"duplicate key", [](auto d) { return with_config(d, "cfg.yaml", "epochs: 1\nepochs: 2\n"); },
+      {"duplicate key",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: 1\nepochs: 2\n"); },
        {"cfg.yaml:2:", "duplicate key 'epochs'"}},
-      {"two documents", [](auto d) { return with_config(d, "cfg.yaml", "epochs: 1\n---\nepochs: 2\n"); },
+      {"two documents",
+       [](auto d) { return with_config(d, "cfg.yaml", "epochs: 1\n---\nepochs: 2\n"); },
        {"cfg.yaml: expected one YAML document"}},
-      {"binary garbage", [](auto d) { return with_config(d, "cfg.yaml", std::string("\x7f\x00\xff\xfe:[", 6)); },
+      {"binary garbage",
+       [](auto d) { return with_config(d, "cfg.yaml", std::string("\x7f\x00\xff\xfe:[", 6)); },
        {"cfg.yaml"}},
-      {"missing config file", [](auto d) { return std::vector<std::string>{"train", "--config", d + "/no.yaml"}; },
+      {"missing config file",
+       [](auto d) {
+         return std::vector<std::string>{"train", "--config", d + "/no.yaml"};
+       },
        {"cannot read", "no.yaml"}},
-      {"config is a directory", [](auto d) { return std::vector<std::string>{"train", "--config", d}; },
+      {"config is a directory",
+       [](auto d) {
+         return std::vector<std::string>{"train", "--config", d};
+       },
        {"it is a directory"}},
       // Flags and overrides.
-      {"unknown flag", [](auto d) { return train(d, {"--epoch", "3"}); }, {"unknown flag --epoch"}},
+      {"unknown flag",
+       [](auto d) {
+         return train(d, {"--epoch", "3"});
+       },
+       {"unknown flag --epoch"}},
       {"flag without value", [](auto d) { return train(d, {"--seed"}); }, {"flag --seed needs a value"}},
-      {"flag not a number", [](auto d) { return train(d, {"--epochs", "abc"}); }, {"'epochs=abc'", "expects"}},
-      {"negative seed", [](auto d) { return train(d, {"--seed", "-1"}); }, {"seed", "-1"}},
-      {"override without =", [](auto d) { return train(d, {"noequals"}); },
+      {"flag not a number",
+       [](auto d) {
+         return train(d, {"--epochs", "abc"});
+       },
+       {"'epochs=abc'", "expects"}},
+      {"negative seed",
+       [](auto d) {
+         return train(d, {"--seed", "-1"});
+       },
+       {"seed", "-1"}},
+      {"override without =",
+       [](auto d) { return train(d, {"noequals"}); },
        {"override 'noequals': expected key=value"}},
-      {"override typo", [](auto d) { return train(d, {"epoch=3"}); },
+      {"override typo",
+       [](auto d) { return train(d, {"epoch=3"}); },
        {"unknown key 'epoch' (did you mean 'epochs'?)"}},
-      {"unknown env", [](auto d) { return train(d, {"--env", "NoSuchEnv"}); }, {"unknown env 'NoSuchEnv'"}},
-      {"zero levels", [](auto d) { return train(d, {"--levels", "0"}); }, {"levels must be >= 1"}},
-      {"norm_init=file without a file", [](auto d) { return train(d, {"norm_init=file"}); },
+      {"unknown env",
+       [](auto d) {
+         return train(d, {"--env", "NoSuchEnv"});
+       },
+       {"unknown env 'NoSuchEnv'"}},
+      {"zero levels",
+       [](auto d) {
+         return train(d, {"--levels", "0"});
+       },
+       {"levels must be >= 1"}},
+      {"norm_init=file without a file",
+       [](auto d) { return train(d, {"norm_init=file"}); },
        {"norm_init=file needs norm_file"}},
-      {"unknown nan_policy", [](auto d) { return train(d, {"nan_policy=maybe"}); },
+      {"unknown nan_policy",
+       [](auto d) { return train(d, {"nan_policy=maybe"}); },
        {"nan_policy", "one of stop, skip"}},
-      {"subgoal space without hierarchy", [](auto d) { return train(d, {"subgoal=3,4,5"}); },
+      {"subgoal space without hierarchy",
+       [](auto d) { return train(d, {"subgoal=3,4,5"}); },
        {"subgoal is '3,4,5' but levels=1"}},
-      {"run_name with a slash", [](auto d) { return train(d, {"run_name=a/b"}); },
+      {"run_name with a slash",
+       [](auto d) { return train(d, {"run_name=a/b"}); },
        {"run_name 'a/b' must be a plain directory name"}},
       // Normalizer statistics files.
-      {"normalizer not json", [](auto d) { return with_norm_file(d, "{\"format\": "); },
+      {"normalizer not json",
+       [](auto d) { return with_norm_file(d, "{\"format\": "); },
        {"norm.json: not valid JSON"}},
-      {"normalizer of another env", [](auto d) { return with_norm_file(d, normalizers(1, 25).dump()); },
+      {"normalizer of another env",
+       [](auto d) { return with_norm_file(d, normalizers(1, 25).dump()); },
        {"norm.json (level 0): obs has 25 dims, the env has 10"}},
       {"normalizer with NaN",
        [](auto d) {
@@ -196,9 +248,11 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
          return with_norm_file(d, j.dump());
        },
        {"norm.json (level 0) goal: count is negative"}},
-      {"normalizer with two levels", [](auto d) { return with_norm_file(d, normalizers(2, 10).dump()); },
+      {"normalizer with two levels",
+       [](auto d) { return with_norm_file(d, normalizers(2, 10).dump()); },
        {"norm.json: holds 2 level(s), the agent has 1"}},
-      {"normalizer of another format", [](auto d) { return with_norm_file(d, "{\"format\": \"csv\"}"); },
+      {"normalizer of another format",
+       [](auto d) { return with_norm_file(d, "{\"format\": \"csv\"}"); },
        {"norm.json: not a hindsight normalizer file"}},
       // Checkpoints and run directories.
       {"resume with truncated checkpoints",
@@ -231,7 +285,8 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
        {"checkpoint has 2 level(s), the run uses 1"}},
       {"eval of a file that is no checkpoint",
        [&](auto d) {
-         return std::vector<std::string>{"eval", copy_run(fixture, d), "--checkpoint", write(d, "x.ckpt", "PK\x03\x04")};
+         return std::vector<std::string>{"eval", copy_run(fixture, d), "--checkpoint",
+                                         write(d, "x.ckpt", "PK\x03\x04")};
        },
        {"x.ckpt: not a hindsight checkpoint"}},
       {"eval of a checkpoint with one flipped byte",
@@ -272,20 +327,34 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
        },
        {"config.yaml:", "unknown key 'tau'"}},
       {"resume changing another key",
-       [&](auto d) { return std::vector<std::string>{"train", "--resume", copy_run(fixture, d), "actor_lr=0.5"}; },
+       [&](auto d) {
+         return std::vector<std::string>{"train", "--resume", copy_run(fixture, d), "actor_lr=0.5"};
+       },
        {"only epochs=N may be overridden"}},
-      {"resume with --out", [&](auto d) {
+      {"resume with --out",
+       [&](auto d) {
          return std::vector<std::string>{"train", "--resume", copy_run(fixture, d), "--out", d};
        },
        {"--resume takes no --out"}},
       {"resume of a missing directory",
-       [](auto d) { return std::vector<std::string>{"train", "--resume", d + "/nope"}; }, {"no such directory"}},
-      {"eval of something that is no run", [](auto d) { return std::vector<std::string>{"eval", d}; },
+       [](auto d) {
+         return std::vector<std::string>{"train", "--resume", d + "/nope"};
+       },
+       {"no such directory"}},
+      {"eval of something that is no run",
+       [](auto d) {
+         return std::vector<std::string>{"eval", d};
+       },
        {"not a run directory (no config.yaml)"}},
       {"eval with zero episodes",
-       [&](auto d) { return std::vector<std::string>{"eval", copy_run(fixture, d), "--episodes", "0"}; },
+       [&](auto d) {
+         return std::vector<std::string>{"eval", copy_run(fixture, d), "--episodes", "0"};
+       },
        {"--episodes must be in [1, "}},
-      {"env command with an unknown env", [](auto) { return std::vector<std::string>{"env", "Bogus"}; },
+      {"env command with an unknown env",
+       [](auto) {
+         return std::vector<std::string>{"env", "Bogus"};
+       },
        {"unknown env 'Bogus'"}},
       // The file system.
       {"out is a regular file",
@@ -310,16 +379,22 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
          a[6] = d + "/ro";
          return a;
        },
-       {"cannot create run directory", "Permission denied"}, {}, true},
+       {"cannot create run directory", "Permission denied"},
+       {},
+       true},
       {"full disk when a run starts",
        [](auto d) {
          fs::create_directory(d + "/runs");  // exists already: the snapshot covers it
          return train(d, {});
        },
-       {"cannot write", "config.yaml", "File too large"}, {{}, 1024}},
+       {"cannot write", "config.yaml", "File too large"},
+       {{}, 1024}},
       {"full disk when a run resumes",
-       [&](auto d) { return std::vector<std::string>{"train", "--resume", copy_run(fixture, d), "--epochs", "3"}; },
-       {"cannot write", "progress.csv", "File too large"}, {{}, 200}},
+       [&](auto d) {
+         return std::vector<std::string>{"train", "--resume", copy_run(fixture, d), "--epochs", "3"};
+       },
+       {"cannot write", "progress.csv", "File too large"},
+       {{}, 200}},
   };
 
   ASSERT_GE(cases.size(), 30u);

@@ -315,10 +315,11 @@ TEST(HacAgentLevels, SpacesBoundsAndColumnsPerLevel) {
     EXPECT_TRUE(levels[static_cast<std::size_t>(i)]->config().terminal_on_success);
   }
   const std::vector<std::string> expected{
-      "l0/success_rate", "l0/actor_loss", "l0/critic_loss", "l0/q_mean", "l0/reward", "l0/attempt_length",
-      "l1/success_rate", "l1/actor_loss", "l1/critic_loss", "l1/q_mean", "l1/reward", "l1/penalty_rate",
-      "l1/attempt_length", "l2/success_rate", "l2/actor_loss", "l2/critic_loss", "l2/q_mean", "l2/reward",
-      "l2/penalty_rate", "l2/attempt_length"};
+      "l0/success_rate",    "l0/actor_loss",      "l0/critic_loss", "l0/q_mean",         "l0/reward",
+      "l0/attempt_length",  "l0/skipped_updates", "l1/success_rate", "l1/actor_loss",     "l1/critic_loss",
+      "l1/q_mean",          "l1/reward",          "l1/penalty_rate", "l1/attempt_length", "l1/skipped_updates",
+      "l2/success_rate",    "l2/actor_loss",      "l2/critic_loss",  "l2/q_mean",         "l2/reward",
+      "l2/penalty_rate",    "l2/attempt_length",  "l2/skipped_updates"};
   EXPECT_EQ(agent.metric_columns(), expected);
 }
 

@@ -213,16 +213,6 @@ TEST(Level, StoringAnEpisodeFeedsBufferAndNormalizers) {
   EXPECT_TRUE(std::isfinite(s.critic_loss));
 }
 
-learn::EpisodeData small_episode() {
-  learn::EpisodeData e;
-  e.T = 2;
-  e.obs = {0, 0, 1, 1, 2, 2};
-  e.ag = {0, 1, 2};
-  e.g = {5, 5};
-  e.actions = {0, 0, 0.5f, 0.5f};
-  return e;
-}
-
 // The message of the NonFiniteError thrown by f, checking it names the level as its origin.
 template <class F>
 std::string non_finite_of(const Level& level, F&& f) {
@@ -237,40 +227,40 @@ std::string non_finite_of(const Level& level, F&& f) {
 }
 
 TEST(Level, NonFiniteInputsAreNamedWithTheirPlace) {
-  Level l(bounded_spec(), small_config(), 1);
+  Level l(spec(), config(), 1);
   Rng rng(1);
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(non_finite_of(l, [&] { l.act(std::vector<double>{0.1, nan}, std::vector<double>{0.3}, true, rng); }),
-            "observation[1] is NaN");
-  EXPECT_EQ(non_finite_of(l, [&] {
-              l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{-INFINITY}, false, rng);
-            }),
-            "goal[0] is -Inf");
-  learn::EpisodeData e = small_episode();
-  e.obs[5] = NAN;
+  const std::vector<double> obs(kObs, 0.1), goal(kGoal, 0.3);
+  std::vector<double> bad_obs = obs;
+  bad_obs[1] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(non_finite_of(l, [&] { l.act(bad_obs, goal, true, rng); }), "observation[1] is NaN");
+  std::vector<double> bad_goal = goal;
+  bad_goal[0] = -INFINITY;
+  EXPECT_EQ(non_finite_of(l, [&] { l.act(obs, bad_goal, false, rng); }), "goal[0] is -Inf");
+  learn::EpisodeData e = episode(rng);
+  e.obs[2 * kObs + 1] = NAN;
   EXPECT_EQ(non_finite_of(l, [&] { l.store_episode(e, rng); }), "observation[1] at episode step 2 is NaN");
-  e = small_episode();
+  e = episode(rng);
   e.actions[2] = INFINITY;
   EXPECT_EQ(non_finite_of(l, [&] { l.observe_for_normalizer(e, rng); }), "action[0] at episode step 1 is +Inf");
   EXPECT_EQ(l.buffer().episodes(), 0u);  // nothing bad was stored or counted
-  EXPECT_EQ(l.obs_norm().count(), 0u);
+  EXPECT_EQ(l.take_normalizer_delta()[0], 0.0);
 }
 
 TEST(Level, NonFiniteUpdateStopsOrIsSkippedAsConfigured) {
   // A reward function gone wrong makes every update's loss NaN.
-  LevelSpec bad = bounded_spec();
+  LevelSpec bad = spec();
   bad.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
     std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
   };
   Rng rng(1);
-  Level stop(bad, small_config(), 1);
-  for (int i = 0; i < 3; ++i) stop.store_episode(small_episode(), rng);
+  Level stop(bad, config(), 1);
+  for (int i = 0; i < 3; ++i) stop.store_episode(episode(rng), rng);
   EXPECT_EQ(non_finite_of(stop, [&] { stop.train_step(rng); }), "critic loss is NaN");
 
-  LevelConfig c = small_config();
+  LevelConfig c = config();
   c.skip_non_finite_updates = true;
   Level skip(bad, c, 1);
-  for (int i = 0; i < 3; ++i) skip.store_episode(small_episode(), rng);
+  for (int i = 0; i < 3; ++i) skip.store_episode(episode(rng), rng);
   const auto before = skip.learner().flat_parameters();
   LevelStats stats;
   stats.add(skip.train_step(rng));
@@ -280,5 +270,18 @@ TEST(Level, NonFiniteUpdateStopsOrIsSkippedAsConfigured) {
   EXPECT_EQ(stats.updates, 0);
   EXPECT_TRUE(std::isnan(stats.mean().critic_loss));  // no figures from skipped updates
 }
+
+TEST(Level, StatisticsThatWouldOverflowInAMergeAreTheLevelsFault) {
+  // One rank's pending statistics, {count, mean, m2} for observations then goals: finite, but two of
+  // them merged make m2 overflow.
+  std::vector<double> delta(1 + 2 * kObs + 1 + 2 * kGoal, 0.0);
+  delta[0] = 2;
+  delta[1 + kObs] = 1.7e308;  // observation m2[0]
+  std::vector<double> two_ranks = delta;
+  two_ranks.insert(two_ranks.end(), delta.begin(), delta.end());
+  Level l(spec(), config(), 1);
+  EXPECT_EQ(non_finite_of(l, [&] { l.merge_normalizer_deltas(two_ranks); }), "normalizer m2[0] is +Inf");
+}
+
 }  // namespace
 }  // namespace hindsight::train

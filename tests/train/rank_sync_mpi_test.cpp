@@ -103,7 +103,7 @@ TEST(RankSyncMpi, AllRanksHoldIdenticalParametersAfterUpdates) {
 
   RankSync sync(comm());
   sync.broadcast_parameters(*s.agent);
-  sync.install_gradient_reducers(*s.agent);
+  sync.install_gradient_reducers(*s.agent, true);
   sync.sync_normalizers(*s.agent);
   const std::vector<float> start = level.learner().flat_parameters();
   constexpr int kUpdates = 25;
@@ -151,6 +151,27 @@ TEST(RankSyncMpi, TextThatDiffersFromRankZerosIsReportedOnThatRank) {
   } else {
     EXPECT_NO_THROW(sync.check_same_text("env: FetchReach\n", "the config"));
   }
+}
+
+TEST(RankSyncMpi, UnderSkipEveryRankSkipsTheUpdateThatOneRankSpoiled) {
+  const int me = comm().rank();
+  TrainConfig cfg = small_config();
+  cfg.nan_policy = NanPolicy::skip;
+  auto s = make_setup(cfg, me);
+  for (int e = 0; e < 4; ++e) s.agent->run_episode(*s.env, derive_seed(700 + me, e), true);
+  Level& level = *s.agent->levels()[0];
+  RankSync sync(comm());
+  sync.broadcast_parameters(*s.agent);
+  sync.install_gradient_reducers(*s.agent, false);
+  sync.sync_normalizers(*s.agent);
+  const std::vector<float> before = level.learner().flat_parameters();
+  if (me == 1) sync.poison_next_gradient();
+  EXPECT_NO_THROW(s.agent->train_step());
+  EXPECT_EQ(level.learner().flat_parameters(), before) << "no rank stepped";
+  EXPECT_EQ(s.agent->take_epoch_metrics().at("l0/skipped_updates"), 1.0);
+  s.agent->train_step();
+  EXPECT_NE(level.learner().flat_parameters(), before);
+  EXPECT_NO_THROW(sync.check_parameters_agree(*s.agent)) << "the ranks still train one model";
 }
 
 }  // namespace

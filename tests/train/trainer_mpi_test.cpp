@@ -86,9 +86,38 @@ TEST(TrainerMpi, RanksTrainOneModelAndResumeWithTheSameRankCount) {
     EXPECT_EQ(io::read_csv(paths.progress).rows.size(), 2u);
   } else {
     EXPECT_TRUE(io::file_exists(io::rank_checkpoint(paths, me, 2)));
-    EXPECT_FALSE(io::file_exists(io::rank_checkpoint(paths, me, 1)))
-        << "the previous epoch's state is removed";
+    EXPECT_TRUE(io::file_exists(io::rank_checkpoint(paths, me, 1))) << "previous.ckpt's state is kept";
+    EXPECT_FALSE(io::file_exists(io::rank_checkpoint(paths, me, 0))) << "older states are removed";
   }
+}
+
+// The flat parameters of rank 0's level 0, on every rank.
+std::vector<float> root_parameters(Agent& agent) {
+  const std::vector<float> p = agent.levels()[0]->learner().flat_parameters();
+  const std::vector<double> all = comm().allgather(std::vector<double>(p.begin(), p.end()));
+  return {all.begin(), all.begin() + static_cast<std::ptrdiff_t>(p.size())};
+}
+
+TEST(TrainerMpi, EveryRankFallsBackToThePreviousCheckpointAndRedoesTheEpochExactly) {
+  std::string dir;
+  std::vector<float> after_first;
+  {
+    Trainer t(tiny_config(), comm());
+    t.run();
+    dir = t.run_dir();
+    after_first = root_parameters(t.agent());
+  }
+  const auto paths = io::run_paths(dir);
+  // latest.ckpt (epoch 1) damaged: every rank must resume from previous.ckpt, the epoch-0 checkpoint taken
+  // after the warm-up, with its own state of that epoch.
+  if (comm().is_root()) io::write_file_atomic(paths.latest_checkpoint, "damaged");
+  comm().barrier();
+  Trainer t = Trainer::resume(dir, {}, comm());
+  EXPECT_EQ(t.counters().epoch, 0);
+  t.run();
+  EXPECT_EQ(t.counters().epoch, 1);
+  EXPECT_EQ(root_parameters(t.agent()), after_first) << "epoch 1 again, bit for bit";
+  EXPECT_EQ(ranks_differing_from_root(t.agent()), 0);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 
@@ -424,6 +425,25 @@ TEST(Trainer, WithNanPolicySkipABadUpdateIsSkippedAndCounted) {
   EXPECT_EQ(table.rows[0][col], 0.0);
   EXPECT_EQ(table.rows[1][col], 1.0);
   EXPECT_TRUE(std::isfinite(table.rows[1][table.column("l0/critic_loss")]));
+}
+
+TEST(Trainer, CheckpointCountersMustBeSane) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("counters"));
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  const std::string path = io::run_paths(t.run_dir()).latest_checkpoint;
+  io::Checkpoint ck = io::Checkpoint::read(path);
+  ck.set("counters", R"({"epoch":-3,"env_steps":0,"episodes":0,"wall_seconds":0,"best_success":-1})");
+  ck.write(path);  // valid checksums, nonsense content
+  auto s = make_setup(c);
+  try {
+    load_checkpoint(path, c, *s.agent);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged counters section (negative"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

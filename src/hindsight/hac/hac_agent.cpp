@@ -260,6 +260,7 @@ std::vector<std::string> HacAgent::metric_columns() const {
     for (const char* m : {"success_rate", "actor_loss", "critic_loss", "q_mean", "reward"}) cols.push_back(p + m);
     if (i > 0) cols.push_back(p + "penalty_rate");
     cols.push_back(p + "attempt_length");
+    cols.push_back(p + "skipped_updates");
   }
   return cols;
 }
@@ -280,6 +281,7 @@ std::map<std::string, double> HacAgent::take_epoch_metrics() {
     m[p + "reward"] = ratio(c.reward_sum, c.actions);
     if (i > 0) m[p + "penalty_rate"] = ratio(static_cast<double>(c.penalties), c.tests);
     m[p + "attempt_length"] = ratio(static_cast<double>(c.actions), c.sequences);
+    m[p + "skipped_updates"] = static_cast<double>(c.stats.skipped);  // nan_policy=skip
   }
   counters_.assign(counters_.size(), Counters{});
   return m;

@@ -183,9 +183,13 @@ void Level::merge_normalizer_deltas(std::span<const double> deltas) {
   check(deltas.size() % size == 0, "normalizer deltas: " + std::to_string(deltas.size()) +
                                        " values is not a multiple of " + std::to_string(size));
   const std::size_t od = obs_norm_.dims(), gd = goal_norm_.dims();
-  for (std::size_t at = 0; at < deltas.size(); at += size) {
-    obs_norm_.merge(learn::Normalizer::from_raw(od, cfg_.norm, deltas.subspan(at, 1 + 2 * od)));
-    goal_norm_.merge(learn::Normalizer::from_raw(gd, cfg_.norm, deltas.subspan(at + 1 + 2 * od, 1 + 2 * gd)));
+  try {
+    for (std::size_t at = 0; at < deltas.size(); at += size) {
+      obs_norm_.merge(learn::Normalizer::from_raw(od, cfg_.norm, deltas.subspan(at, 1 + 2 * od)));
+      goal_norm_.merge(learn::Normalizer::from_raw(gd, cfg_.norm, deltas.subspan(at + 1 + 2 * od, 1 + 2 * gd)));
+    }
+  } catch (const NonFiniteError& e) {
+    throw NonFiniteError(e.what(), this);  // statistics that would overflow: this level's, say so
   }
 }
 

@@ -1,13 +1,13 @@
 #include "hindsight/train/rank_sync.hpp"
 
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 
 namespace hindsight::train {
 namespace {
@@ -40,26 +40,27 @@ void RankSync::broadcast_parameters(Agent& agent) {
   }
 }
 
-void RankSync::install_gradient_reducers(Agent& agent) {
-  const auto levels = agent.levels();
-  for (std::size_t i = 0; i < levels.size(); ++i) {
-    levels[i]->learner().set_gradient_reducer(
-        [this, i](std::span<float> gradient) { reduce(static_cast<int>(i), gradient); });
+void RankSync::install_gradient_reducers(Agent& agent, bool stop_on_non_finite) {
+  stop_on_non_finite_ = stop_on_non_finite;
+  for (Level* level : agent.levels()) {
+    level->learner().set_gradient_reducer(
+        [this, level](std::span<float> gradient) { reduce(*level, gradient); });
   }
 }
 
-void RankSync::reduce(int level, std::span<float> gradient) {
+void RankSync::reduce(const Level& level, std::span<float> gradient) {
   if (poison_) {
     gradient[0] = std::numeric_limits<float>::quiet_NaN();
     poison_ = false;
   }
   // Checked before the exchange: after it, every rank would hold the NaN and none could say whose it was.
-  // One process needs no such check: the learner's own names the NaN/Inf precisely (or skips the update).
-  if (comm_->size() > 1) {
-    for (const float g : gradient) {
-      check(std::isfinite(g), "level " + std::to_string(level) +
-                                  ": a gradient holds NaN or infinite values (diverged update; check learning "
-                                  "rates, rewards and inputs)");
+  // When the update is to be skipped instead, the NaN is exchanged like any value, so that every rank's
+  // learner sees it and skips the same update.
+  if (stop_on_non_finite_ && comm_->size() > 1) {
+    if (const auto i = first_non_finite(std::span<const float>(gradient))) {
+      throw NonFiniteError("gradient[" + std::to_string(*i) + "] is " + non_finite_name(gradient[*i]) +
+                               " (this rank's own, before averaging)",
+                           &level);
     }
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -74,11 +75,8 @@ void RankSync::sync_normalizers(Agent& agent) {
   std::vector<double> mine;
   std::vector<std::size_t> offset;  // where each level's delta starts inside one rank's share
   for (std::size_t i = 0; i < levels.size(); ++i) {
+    // Finite by construction: a level refuses non-finite episodes and a normalizer non-finite statistics.
     const std::vector<double> d = levels[i]->take_normalizer_delta();
-    for (const double x : d) {
-      check(std::isfinite(x), "level " + std::to_string(i) +
-                                  ": normalizer inputs hold NaN or infinite values (observations or goals)");
-    }
     offset.push_back(mine.size());
     mine.insert(mine.end(), d.begin(), d.end());
   }

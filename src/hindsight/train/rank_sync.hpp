@@ -33,11 +33,13 @@ class RankSync {
 
   // Copies rank 0's parameters (main and target networks of every level) to every rank.
   void broadcast_parameters(Agent& agent);
-  // Installs on every level's learner a reducer that refuses a non-finite gradient (naming the level, on
-  // the rank that produced it) and averages it over the ranks; this object must outlive those updates.
-  void install_gradient_reducers(Agent& agent);
-  // Merges every rank's pending normalizer samples into every level's normalizers, in rank order; a
-  // rank whose own samples are not finite throws before anything is exchanged.
+  // Installs on every level's learner a reducer that averages the gradient over the ranks; this object
+  // must outlive those updates. With several ranks and stop_on_non_finite (nan_policy=stop), a rank whose
+  // own gradient is not finite throws NonFiniteError (origin: the level) before the exchange, so the
+  // message comes from the rank that produced it; otherwise a NaN is averaged in like any value and every
+  // rank's learner refuses the same update (see DdpgLearner::update).
+  void install_gradient_reducers(Agent& agent, bool stop_on_non_finite);
+  // Merges every rank's pending normalizer samples into every level's normalizers, in rank order.
   void sync_normalizers(Agent& agent);
   // Throws Error on a rank whose parameters differ from rank 0's (they must stay bit-identical).
   void check_parameters_agree(Agent& agent);
@@ -49,11 +51,12 @@ class RankSync {
   void poison_next_gradient() { poison_ = true; }
 
  private:
-  void reduce(int level, std::span<float> gradient);
+  void reduce(const Level& level, std::span<float> gradient);
 
   Comm* comm_;
   AllreduceStats stats_;
   bool poison_ = false;
+  bool stop_on_non_finite_ = true;
 };
 
 }  // namespace hindsight::train

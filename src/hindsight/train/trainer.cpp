@@ -274,6 +274,9 @@ Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent&
   } catch (const nlohmann::json::exception&) {
     throw Error(path + ": damaged counters section");
   }
+  // Counts index seeds and epochs: a negative one would replay other episodes or never end.
+  check(c.epoch >= 0 && c.env_steps >= 0 && c.episodes >= 0 && c.ranks >= 1 && std::isfinite(c.wall_seconds),
+        path + ": damaged counters section (negative or non-finite counts)");
   for (std::size_t i = 0; i < levels.size(); ++i) {
     const std::string p = "level/" + std::to_string(i) + "/";
     levels[i]->learner().load(ck.get(p + "learner"));
@@ -523,12 +526,13 @@ void Trainer::train() {
   // One model on every rank before the first update. A resumed run loaded the same checkpoint on every
   // rank already; the broadcast is one message and makes that a guarantee.
   sync_->broadcast_parameters(agent);
-  sync_->install_gradient_reducers(agent);
+  sync_->install_gradient_reducers(agent, cfg_.nan_policy == NanPolicy::stop);
   if (!resumed_) {
     init_normalizers();
+    // The warm-up can be long: a crash from now on resumes after it (every rank from its own state).
+    save_rank_states(0);
     if (root) {
       save_normalizers(run_dir_ + "/normalizer.json", agent);
-      // The warm-up can be long: a crash from now on resumes after it.
       save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
     }
   }
@@ -607,20 +611,26 @@ void Trainer::train() {
   }
 }
 
-void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bool best) {
-  Agent& agent = *setup_.agent;
+void Trainer::save_rank_states(int epoch) {
+  if (comm_->size() == 1) return;
   const auto paths = io::run_paths(run_dir_);
-  const bool several = comm_->size() > 1;
-  if (several && !comm_->is_root()) {
+  if (!comm_->is_root()) {
     // Without a shared filesystem the run directory exists only on rank 0's node; each rank keeps its
     // state on its own node then.
     std::error_code ec;
     std::filesystem::create_directories(paths.checkpoints, ec);
     check(!ec, "cannot create " + paths.checkpoints + ": " + ec.message());
-    save_rank_state(io::rank_checkpoint(paths, comm_->rank(), epoch), agent, comm_->rank(), epoch);
+    save_rank_state(io::rank_checkpoint(paths, comm_->rank(), epoch), *setup_.agent, comm_->rank(), epoch);
   }
   // Every rank's state for this epoch is on disk before the checkpoint that refers to it.
-  if (several) comm_->barrier();
+  comm_->barrier();
+}
+
+void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bool best) {
+  Agent& agent = *setup_.agent;
+  const auto paths = io::run_paths(run_dir_);
+  const bool several = comm_->size() > 1;
+  save_rank_states(epoch);
   if (comm_->is_root()) {
     // The row goes first: a crash before the checkpoint lands makes resume start from the previous
     // checkpoint, drop this row and run the epoch again, so every epoch appears exactly once.
@@ -631,10 +641,10 @@ void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bo
     if (cfg_.plot_every > 0 && (epoch % cfg_.plot_every == 0 || epoch == cfg_.epochs)) write_plots();
   }
   if (several) {
-    // This epoch's checkpoint has landed; until now a crash would have resumed from the previous epoch,
-    // whose rank states are only now no longer needed.
+    // This epoch's checkpoint has landed and the last one is previous.ckpt, which a resume falls back to
+    // when latest.ckpt is damaged: only the rank states of the epoch before that are no longer needed.
     comm_->barrier();
-    if (!comm_->is_root()) std::remove(io::rank_checkpoint(paths, comm_->rank(), epoch - 1).c_str());
+    if (!comm_->is_root()) std::remove(io::rank_checkpoint(paths, comm_->rank(), epoch - 2).c_str());
   }
 }
 

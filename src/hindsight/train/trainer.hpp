@@ -113,6 +113,8 @@ class Trainer {
   // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
   void write_plots();
   std::vector<std::string> columns() const;
+  // Multi-rank runs: every rank but 0 writes its own state (RNG, replay) for epoch, then all wait.
+  void save_rank_states(int epoch);
   void save_epoch(int epoch, const std::map<std::string, double>& row, bool best);
   // Loads latest.ckpt, else previous.ckpt, and returns the path used ("" when neither exists); why a file
   // was skipped goes to skipped. Error when files exist but none is usable.
