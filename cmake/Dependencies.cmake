@@ -4,6 +4,9 @@ find_package(mujoco REQUIRED)
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
+# Headless rendering: Mesa's off-screen GL (Debian libosmesa6-dev); MuJoCo's renderer runs inside it.
+find_path(OSMESA_INCLUDE_DIR GL/osmesa.h REQUIRED)
+find_library(OSMESA_LIBRARY OSMesa REQUIRED)
 
 # Debian's MuJoCo config names an include directory that may not exist (libqhull_r); keep only real ones.
 get_target_property(_mj_inc mujoco::mujoco INTERFACE_INCLUDE_DIRECTORIES)
@@ -28,12 +31,19 @@ endif()
 add_library(hindsight_deps INTERFACE)
 add_library(hindsight::deps ALIAS hindsight_deps)
 target_link_libraries(hindsight_deps INTERFACE
-  mujoco::mujoco ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json yaml-cpp Threads::Threads ${CMAKE_DL_LIBS})
+  mujoco::mujoco ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json yaml-cpp Threads::Threads ${CMAKE_DL_LIBS}
+  ${OSMESA_LIBRARY})
+target_include_directories(hindsight_deps INTERFACE ${OSMESA_INCLUDE_DIR})
 if(HINDSIGHT_MPI_ENABLED)
   target_link_libraries(hindsight_deps INTERFACE MPI::MPI_C)
   target_compile_definitions(hindsight_deps INTERFACE HINDSIGHT_HAVE_MPI=1)
 endif()
 if(HINDSIGHT_SANITIZE)
-  target_compile_options(hindsight_deps INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-  target_link_options(hindsight_deps INTERFACE -fsanitize=address,undefined)
+  # No recovery: the first undefined behaviour ends the process, so a test cannot pass over it.
+  target_compile_options(hindsight_deps INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(hindsight_deps INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()
+if(HINDSIGHT_FUZZ AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "HINDSIGHT_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
 endif()

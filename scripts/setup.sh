@@ -12,6 +12,7 @@ PACKAGES=(
   libosmesa6-dev                        # headless rendering
   ffmpeg gnuplot-nox                    # video encoding, plots
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  clang libclang-rt-14-dev              # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

@@ -1,4 +1,6 @@
-// hindsight eval: the deterministic policy of a run, over N seeded episodes.
+// hindsight eval: the deterministic policy of a run, over N seeded episodes; per-level success, then the
+// overall success_rate last (scripts read the last line).
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -16,6 +18,8 @@ std::string checkpoint_path(const std::string& run_dir, const std::string& which
   const auto paths = io::run_paths(run_dir);
   std::string path = which == "best" ? paths.best_checkpoint : which == "latest" ? paths.latest_checkpoint : which;
   if (which == "best" && !io::file_exists(path)) path = paths.latest_checkpoint;
+  // A run killed between the two renames of a checkpoint rotation has only previous.ckpt for a moment.
+  if ((which == "best" || which == "latest") && !io::file_exists(path)) path = paths.previous_checkpoint;
   check(io::file_exists(path), run_dir + ": no checkpoint (" + path + " is missing)");
   return path;
 }
@@ -31,11 +35,22 @@ int cmd_eval(const Args& args) {
   auto setup = train::make_setup(cfg);
   const std::string ckpt = checkpoint_path(run, p.value("--checkpoint").value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
+  setup.agent->take_epoch_metrics();  // start the per-level counts from zero
   const auto r = train::evaluate(*setup.agent, *setup.env, episodes, seed);
+  const auto metrics = setup.agent->take_epoch_metrics();
+  const int levels = static_cast<int>(setup.agent->levels().size());
   std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " episodes=" << episodes
             << "\n";
   std::printf("mean_episode_reward=%.4f\n", r.mean_reward);
-  std::printf("l0/success_rate=%.4f\n", r.success_rate);
+  for (int i = 0; i < levels; ++i) {
+    const std::string key = "l" + std::to_string(i) + "/success_rate";
+    const auto it = metrics.find(key);
+    double v = it != metrics.end() ? it->second : std::nan("");
+    // An agent that counts level success only while training reports NaN here; the top level pursues the
+    // env's own goal, so its success is the env success measured above.
+    if (!std::isfinite(v) && i == levels - 1) v = r.success_rate;
+    std::printf("%s=%.4f\n", key.c_str(), v);
+  }
   std::printf("success_rate=%.4f\n", r.success_rate);
   return 0;
 }

@@ -33,6 +33,20 @@ TrainConfig resolve_train_config(const ParsedArgs& p) {
   return cfg;
 }
 
+namespace {
+
+// Printed once the input is accepted, so that refused input gets exactly one line.
+void print_blas_note(const train::Comm& comm) {
+  if (!comm.is_root()) return;
+  if (!learn::blas_is_fast()) {
+    std::fprintf(stderr, "hindsight: warning: LibTorch uses the slow reference BLAS (install libopenblas0-pthread)\n");
+  } else if (const std::string hint = learn::blas_tuning_hint(); !hint.empty()) {
+    std::fprintf(stderr, "hindsight: note: %s\n", hint.c_str());
+  }
+}
+
+}  // namespace
+
 int cmd_train(const Args& args) {
   const ParsedArgs p(args, {"--config", "--env", "--levels", "--epochs", "--seed", "--out", "--resume"}, {"--help"});
   if (p.has("--help")) {
@@ -43,9 +57,6 @@ int cmd_train(const Args& args) {
     return 0;
   }
   auto comm = train::make_comm();
-  if (comm->is_root() && learn::blas_backend() != "openblas") {
-    std::fprintf(stderr, "hindsight: warning: LibTorch uses the slow reference BLAS (install libopenblas0-pthread)\n");
-  }
   if (const auto dir = p.value("--resume")) {
     for (const char* f : {"--config", "--env", "--levels", "--seed", "--out"}) {
       check(!p.value(f), std::string("--resume takes no ") + f + " (the run's own config.yaml is used)");
@@ -53,11 +64,13 @@ int cmd_train(const Args& args) {
     std::vector<std::string> overrides = p.positional();
     if (const auto e = p.value("--epochs")) overrides.push_back("epochs=" + *e);
     auto trainer = train::Trainer::resume(*dir, overrides, *comm);
+    print_blas_note(*comm);
     trainer.run();
     if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
     return 0;
   }
   train::Trainer trainer(resolve_train_config(p), *comm);
+  print_blas_note(*comm);
   trainer.run();
   if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
   return 0;

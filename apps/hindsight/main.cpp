@@ -18,6 +18,9 @@ void usage(std::FILE* out) {
       "  train  [--config FILE] [--env NAME] [--levels K] [--epochs N] [--seed S] [--out DIR] [key=value ...]\n"
       "  train  --resume RUN_DIR [epochs=N]          continue a run from its newest checkpoint\n"
       "  eval   RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]\n"
+      "  record RUN_DIR [--checkpoint best|latest|PATH] [--episodes N] [--seed S] [--out FILE.mp4]\n"
+      "         [--width W --height H] [--gif] [--png DIR] [--no-shadows]   video with goal markers\n"
+      "  plot   RUN_DIR [RUN_DIR ...] [--out DIR] [--smooth W] [--x env_steps|epoch|wall_seconds]\n"
       "  env    NAME [--reset] [--seed S] [--json]   spaces and the first observation\n"
       "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"
       "  env    --list                             registered env names\n",
@@ -46,6 +49,8 @@ int main(int argc, char** argv) {
       {"env", cmd_env},
       {"train", cmd_train},
       {"eval", cmd_eval},
+      {"record", cmd_record},
+      {"plot", cmd_plot},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage(argc < 2 ? stderr : stdout);

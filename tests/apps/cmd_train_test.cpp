@@ -1,55 +1,115 @@
+// `hindsight train` and `hindsight eval` as a user runs them, bad input first.
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
+#include "hindsight/io/atomic_file.hpp"
 #include "support/run_cli.hpp"
 
-namespace hindsight {
+namespace hindsight::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::line_count;
-using testing::run_cli;
 
-TEST(HacCli, BadHierarchySettingsAreOneErrorLineAndNoRun) {
-  const std::string out = ::testing::TempDir() + "hac_cli_bad";
-  fs::remove_all(out);
-  const std::pair<const char*, const char*> cases[] = {
-      {"levels=2 H=0", "H entries must be >= 1"},
-      {"levels=2 H=[20,20]", "H has 2 entries"},
-      {"levels=2 subgoal_test_prob=1.5", "subgoal_test_prob"},
-      {"levels=0", "levels"},
-      {"levels=2 subgoal=0,7", "observation index 7 is beyond the MountainCarContinuous observation (2 values)"},
-      {"levels=2 subgoal=velocity", "expected 'default' or comma-separated observation indices"},
-      {"levels=1 subgoal=0,7", "observation index 7 is beyond"},  // checked for a flat run too
-  };
-  for (const auto& [args, message] : cases) {
-    const auto r = run_cli("train --env MountainCarContinuous --out " + out + " " + args);
-    EXPECT_NE(r.exit_code, 0) << args;
-    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
-    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
-  }
-  EXPECT_FALSE(fs::exists(out));
+std::string fresh(const std::string& name) {
+  const std::string d = ::testing::TempDir() + "cmd_train_" + name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
 }
 
-TEST(HacCli, TrainsTwoLevelsWritesPerLevelColumnsAndEvaluates) {
-  const std::string out = ::testing::TempDir() + "hac_cli_run";
-  fs::remove_all(out);
-  const auto r = run_cli("train --env MountainCarContinuous --out " + out +
-                         " run_name=r levels=2 epochs=1 cycles=2 updates_per_cycle=2 batch_size=32 test_episodes=1");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream csv(out + "/r/progress.csv");
-  std::string header;
-  std::getline(csv, header);
-  for (const char* col : {"l0/success_rate", "l1/penalty_rate", "l1/attempt_length", "l0/critic_loss"}) {
-    EXPECT_NE(header.find(col), std::string::npos) << col;
+const char* kTiny = " cycles=1 episodes_per_cycle=1 updates_per_cycle=2 batch_size=16 hidden=[8] test_episodes=1"
+                    " norm_warmup_episodes=1 buffer_size=1000";
+
+TEST(CliTrain, BadConfigIsOneLineAndCreatesNothing) {
+  const std::string out = fresh("bad");
+  const std::string yaml = out + "/bad.yaml";
+  io::write_file_atomic(yaml, "epochs: 3\nbogus_key: 1\n");
+  const std::string broken = out + "/broken.yaml";
+  io::write_file_atomic(broken, "epochs: [1, 2\n");
+  struct Case {
+    std::string args, expect;
+  };
+  const Case cases[] = {
+      {"train --env FetchReach tau=0.5", "unknown key 'tau'"},
+      {"train --env FetchReach epochs=abc", "epochs"},
+      {"train --env FetchReach actor_lr=-1", "actor_lr"},
+      {"train --env FetchReach polyak=1.5", "polyak"},
+      {"train --env FetchReach noequals", "noequals"},
+      {"train --env NoSuchEnv", "NoSuchEnv"},
+      {"train --config " + yaml, "bad.yaml:2"},
+      {"train --config " + broken, "broken.yaml:"},
+      {"train --config " + out + "/missing.yaml", "missing.yaml"},
+      {"train --env FetchReach --levels 0", "levels"},
+      {"train --env FetchReach norm_init=file", "norm_file"},
+      {"train --resume " + out + "/nope", "no such directory"},
+      {"train --resume " + out, "not a run directory"},
+  };
+  for (const auto& c : cases) {
+    const bool resume = c.args.find("--resume") != std::string::npos;
+    const auto r = run_cli(c.args + (resume ? "" : " --out " + out + "/runs"));
+    EXPECT_NE(r.exit_code, 0) << c.args;
+    EXPECT_EQ(line_count(r.err), 1) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.args << ": " << r.err;
   }
-  const auto e = run_cli("eval " + out + "/r --episodes 2");
-  EXPECT_EQ(e.exit_code, 0) << e.err;
-  EXPECT_NE(e.out.find("success_rate="), std::string::npos);
-  fs::remove_all(out);
+  EXPECT_FALSE(fs::exists(out + "/runs")) << "a refused run must not create its directory";
+  const auto r = run_cli("train --resume " + out + " --out elsewhere");
+  EXPECT_NE(r.err.find("--resume takes no --out"), std::string::npos) << r.err;
+}
+
+TEST(CliTrain, TrainEvalAndResume) {
+  const std::string out = fresh("ok");
+  const auto t = run_cli(std::string("train --env FetchReach --epochs 1 --seed 3 run_name=r1") + kTiny + " --out " + out);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const std::string run = out + "/r1";
+  EXPECT_EQ(last_line(t.out), "run: " + run);
+  for (const char* f : {"/config.yaml", "/progress.csv", "/normalizer.json", "/checkpoints/latest.ckpt",
+                        "/checkpoints/best.ckpt"}) {
+    EXPECT_TRUE(fs::exists(run + f)) << f;
+  }
+  const auto e = run_cli("eval " + run + " --episodes 3");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_EQ(last_line(e.out).rfind("success_rate=", 0), 0u) << e.out;
+  const auto r = run_cli("train --resume " + run + " epochs=2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string progress = io::read_file(run + "/progress.csv");
+  EXPECT_EQ(line_count(progress), 3);  // header + epochs 1 and 2
+}
+
+TEST(CliEval, MissingOrCorruptCheckpointIsOneLine) {
+  const std::string out = fresh("eval");
+  const auto t = run_cli(std::string("train --env FetchReach --epochs 1 run_name=r") + kTiny + " --out " + out);
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const std::string run = out + "/r";
+  const std::string latest = run + "/checkpoints/latest.ckpt", previous = run + "/checkpoints/previous.ckpt";
+  const std::string bytes = io::read_file(latest);
+  // Truncated checkpoints (both, or resume would fall back to the good one).
+  io::write_file_atomic(latest, bytes.substr(0, bytes.size() / 2));
+  io::write_file_atomic(previous, bytes.substr(0, bytes.size() / 3));
+  fs::remove(run + "/checkpoints/best.ckpt");
+  auto r = run_cli("eval " + run + " --episodes 1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("latest.ckpt"), std::string::npos) << r.err;
+  // Resume refuses it too and changes nothing.
+  const std::string progress = io::read_file(run + "/progress.csv");
+  r = run_cli("train --resume " + run);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("no usable checkpoint"), std::string::npos) << r.err;
+  EXPECT_EQ(io::read_file(run + "/progress.csv"), progress);
+  EXPECT_TRUE(io::read_file(latest) == bytes.substr(0, bytes.size() / 2));  // no dump of binary data
+  // No checkpoint at all.
+  fs::remove(latest);
+  fs::remove(previous);
+  r = run_cli("eval " + run);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("no checkpoint"), std::string::npos) << r.err;
+  // Not a run.
+  r = run_cli("eval " + out);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not a run directory"), std::string::npos) << r.err;
 }
 
 }  // namespace
-}  // namespace hindsight
+}  // namespace hindsight::testing

@@ -43,6 +43,11 @@ TEST(Rng, StateRoundTripContinuesTheStream) {
   b.set_state(s);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(a.normal(), b.normal());
   EXPECT_THROW(b.set_state("garbage"), Error);
+  // A saved state cannot make the generator degenerate: all-zero xoshiro state would make every draw 0
+  // and normal() loop forever (a crafted checkpoint would hang a resume); a NaN spare would be drawn as is.
+  EXPECT_THROW(b.set_state("0 0 0 0 0 0x0p+0"), Error);
+  EXPECT_THROW(b.set_state("1 2 3 4 1 nan"), Error);
+  EXPECT_NO_THROW(b.set_state("0 0 0 1 1 0x1p-1"));
 }
 
 TEST(Rng, DerivedSeedsAreDistinctAndStable) {

@@ -10,6 +10,7 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/config.hpp"
+#include "hindsight/train/rank_sync.hpp"
 #include "hindsight/train/trainer.hpp"
 
 namespace hindsight::hac {
@@ -391,8 +392,11 @@ TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
   TrainConfig cfg = load_config_file(preset("MountainCarContinuous"));
   cfg.seed = 3;
   train::Setup s = train::make_setup(cfg);
+  train::LocalComm comm;
+  train::RankSync sync(comm);
   for (int e = 0; e < kEpisodes; ++e) {
     s.agent->run_episode(*s.env, derive_seed(11, static_cast<std::uint64_t>(e)), true);
+    sync.sync_normalizers(*s.agent);  // the episode's samples reach the normalizers, as in the trainer
     for (int u = 0; u < cfg.updates_per_cycle; ++u) s.agent->train_step();
     s.agent->update_targets();
   }

@@ -7,31 +7,15 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::io {
 namespace {
 
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
+
 namespace fs = std::filesystem;
-
-std::string test_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::path(::testing::TempDir()) / "hindsight_checkpoint_test" / info->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
-
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
 
 // A small checkpoint with binary payloads, an empty one and a name with a slash.
 Checkpoint sample() {

@@ -15,26 +15,18 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight {
 namespace {
+
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
 
 namespace fs = std::filesystem;
 
 // A directory of the current test, emptied when the test first asks for it; one per test so that
 // tests can run in parallel processes.
-std::string test_dir() {
-  static std::string prepared;
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string dir = (fs::path(::testing::TempDir()) / "hindsight_config_test" / info->name()).string();
-  if (prepared != dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    prepared = dir;
-  }
-  return dir;
-}
-
 // Writes text to a new file of the current test's directory.
 std::string write_yaml(const std::string& text) {
   static int n = 0;
@@ -44,18 +36,6 @@ std::string write_yaml(const std::string& text) {
 }
 
 // The message of the Error that fn throws ("" and a test failure when it throws none).
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
-
 std::string load_error(const std::string& yaml) {
   const std::string path = write_yaml(yaml);
   return error_of([&] { load_config_file(path); });
@@ -365,6 +345,7 @@ TrainConfig unusual_config() {
   c.bounded_critic = false;
   c.drop_trivial_hindsight = true;
   c.subgoal = "null";
+  c.nan_policy = NanPolicy::skip;
   return c;
 }
 
@@ -407,7 +388,7 @@ TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
   EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
-  EXPECT_EQ(keys, 37);
+  EXPECT_EQ(keys, 38);
 }
 
 TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
@@ -416,7 +397,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   std::string line;
   int lines = 0;
   while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 37);
+  EXPECT_EQ(lines, 38);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
                                "uint64", "  H ", "[]"}) {
@@ -530,6 +511,48 @@ TEST(Config, ConfigsDirFindsTheSourceTreeFromTheBuildDir) {
   const std::string dir = configs_dir();
   if (dir.empty()) GTEST_SKIP() << "build directory outside the source tree";
   EXPECT_FALSE(find_preset("FetchReach", dir).empty()) << dir;
+}
+
+TEST(Config, NanPolicyParsesAndNamesItsChoices) {
+  EXPECT_EQ(default_config().nan_policy, NanPolicy::stop);
+  TrainConfig c;
+  apply_override(c, "nan_policy=skip");
+  EXPECT_EQ(c.nan_policy, NanPolicy::skip);
+  EXPECT_EQ(to_string(c.nan_policy), "skip");
+  EXPECT_NE(error_of([&] { apply_override(c, "nan_policy=ignore"); }).find("one of stop, skip"), std::string::npos);
+}
+
+TEST(Config, TextParsesLikeAFileAndNamesTheGivenPath) {
+  EXPECT_EQ(parse_config_yaml("epochs: 7\n", "inline.yaml").epochs, 7);
+  EXPECT_NE(error_of([&] { parse_config_yaml("a: 1\nepochs: [1\n", "inline.yaml"); }).find("inline.yaml:"),
+            std::string::npos);
+}
+
+TEST(Config, TomlFilesAreRefusedWithAHint) {
+  const std::string path = test_dir() + "/config.toml";
+  io::write_file_atomic(path, "epochs = 3\n");
+  EXPECT_EQ(error_of([&] { load_config_file(path); }),
+            path + ": TOML is not supported; write the config as YAML (key: value lines)");
+}
+
+TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
+  TrainConfig c;
+  c.subgoal = "3,4,5";
+  EXPECT_EQ(error_of([&] { validate(c); }),
+            "subgoal is '3,4,5' but levels=1 has no subgoals; set levels >= 2 or drop it");
+  c.levels = 2;
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(Config, InputThatLoopsYamlCppIsASyntaxErrorAndReturns) {
+  // Regression (found by fuzz_config): yaml-cpp 0.7 starts empty documents at a lone ',' forever,
+  // allocating until memory runs out; these took 30 s and ended in "internal error: std::bad_alloc".
+  EXPECT_NE(load_error(",").find(":1:1: YAML syntax error: unexpected ','"), std::string::npos);
+  EXPECT_NE(load_error("epochs: 3\n,\n").find(":2:1: YAML syntax error"), std::string::npos);
+  EXPECT_NE(load_error("- !+(.,.)\n").find("YAML syntax error"), std::string::npos);
+  // Separate documents still count as such, and an explicit empty document is an empty config.
+  EXPECT_NE(load_error("epochs: 1\n---\nepochs: 2\n---\n").find("found 3"), std::string::npos);
+  EXPECT_EQ(load_config_file(write_yaml("---\n")), default_config());
 }
 
 }  // namespace

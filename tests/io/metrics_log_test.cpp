@@ -9,9 +9,13 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::io {
 namespace {
+
+using hindsight::testing::error_of;
+using hindsight::testing::test_dir;
 
 namespace fs = std::filesystem;
 
@@ -21,18 +25,6 @@ std::string progress_path() {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return (dir / "progress.csv").string();
-}
-
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "multi-line error: " << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
 }
 
 const std::vector<std::string> kColumns = {"epoch", "env_steps", "test/success_rate", "l0/critic_loss"};

@@ -19,5 +19,12 @@ TEST(BlasCheck, DescriptionIsOpenBlasConfig) {
   EXPECT_NE(blas_description().find("OpenBLAS"), std::string::npos) << blas_description();
 }
 
+// The hint depends on the CPU and the environment; whenever given, it names the variable to set.
+TEST(BlasCheck, TuningHintNamesTheCoreTypeVariable) {
+  const std::string hint = blas_tuning_hint();
+  if (!hint.empty()) EXPECT_NE(hint.find("OPENBLAS_CORETYPE=SKYLAKEX"), std::string::npos) << hint;
+  EXPECT_EQ(hint.find('\n'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hindsight::learn

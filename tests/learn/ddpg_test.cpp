@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
@@ -106,7 +107,8 @@ std::pair<std::vector<float>, std::vector<float>> reference_gradients(const Ddpg
   const RefNet actor(flat, offset, layer_sizes(d, cfg.hidden, ad));
   const RefNet critic(flat, offset, layer_sizes(d + ad, cfg.hidden, 1));
   const RefNet actor_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d, cfg.hidden, ad)) : actor;
-  const RefNet critic_t = cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
+  const RefNet critic_t =
+      cfg.target_networks ? RefNet(flat, offset, layer_sizes(d + ad, cfg.hidden, 1)) : critic;
   auto q_of = [&cfg](const RefNet& net, const torch::Tensor& x) {
     auto raw = net.forward(x);
     return cfg.bounded_critic ? cfg.q_min * torch::sigmoid(raw + bounded_critic_offset(cfg)) : raw;
@@ -271,8 +273,8 @@ TEST(DdpgLearner, AdamStepsMatchHandComputedAdam) {
     update(learner, random_transitions(4, 2, 32, 40 + step));
     ASSERT_EQ(grads.size(), 2U);
     // grads[0] is the critic's (flat offset na), grads[1] the actor's (offset 0).
-    for (const auto& [g, offset, lr] : {std::tuple{grads[1], std::size_t{0}, cfg.actor_lr},
-                                        std::tuple{grads[0], na, cfg.critic_lr}}) {
+    for (const auto& [g, offset, lr] :
+         {std::tuple{grads[1], std::size_t{0}, cfg.actor_lr}, std::tuple{grads[0], na, cfg.critic_lr}}) {
       for (std::size_t i = 0; i < g.size(); ++i) {
         const std::size_t k = offset + i;
         m[k] = 0.9 * m[k] + 0.1 * g[i];
@@ -294,8 +296,8 @@ TEST(DdpgLearner, PolyakAveragesTargetsTowardMain) {
   ASSERT_EQ(main, std::size_t{(3 * 2 + 3) + (3 + 1) + (3 * 3 + 3) + (3 + 1)});
   std::vector<float> params(learner.num_parameters());
   for (std::size_t i = 0; i < main; ++i) {
-    params[i] = 0.01F * static_cast<float>(i);                   // main
-    params[main + i] = -0.5F + 0.02F * static_cast<float>(i);    // target
+    params[i] = 0.01F * static_cast<float>(i);                 // main
+    params[main + i] = -0.5F + 0.02F * static_cast<float>(i);  // target
   }
   learner.set_flat_parameters(params);
   learner.update_targets();
@@ -380,7 +382,8 @@ double train_constant_reward(const DdpgConfig& cfg, float reward, int updates) {
   }
   double sum = 0.0;
   for (std::size_t i = 0; i < t.n; ++i) {
-    sum += learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3), std::span<const float>(t.a).subspan(i, 1));
+    sum += learner.q_value(std::span<const float>(t.s).subspan(3 * i, 3),
+                           std::span<const float>(t.a).subspan(i, 1));
   }
   return sum / static_cast<double>(t.n);
 }
@@ -520,5 +523,45 @@ TEST(DdpgLearner, GradientReducerSeesEachNetworkOncePerStep) {
   EXPECT_EQ(fresh.flat_parameters(), before);
 }
 
+TEST(DdpgLearner, NonFiniteLossOrGradientTakesNoStep) {
+  DdpgLearner learner(3, 2, small_config(), 1);
+  update(learner, random_transitions(3, 2, 16, 1));
+  const std::string state = learner.save();
+  auto t = random_transitions(3, 2, 16, 2);
+  t.r[5] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(update(learner, t).fault, "critic loss is NaN");
+  EXPECT_TRUE(learner.save() == state);  // parameters, Adam moments and step counts untouched
+  t.r[5] = -1.0F;
+  EXPECT_EQ(update(learner, t).fault, "");
+  EXPECT_FALSE(learner.save() == state);
+
+  // A gradient that only turns bad in the reduction (another MPI rank's NaN) is caught after it.
+  DdpgLearner reduced(3, 2, small_config(), 1);
+  reduced.set_gradient_reducer([](std::span<float> g) { g[3] = std::numeric_limits<float>::infinity(); });
+  const std::string fresh = reduced.save();
+  const auto r = update(reduced, random_transitions(3, 2, 16, 3));
+  EXPECT_TRUE(std::isfinite(r.critic_loss));
+  EXPECT_EQ(r.fault, "critic gradient[3] is +Inf");
+  EXPECT_TRUE(reduced.save() == fresh);
+
+  // A non-finite loss reaches every rank: the gradients handed to the reducer carry a NaN.
+  DdpgLearner seen(3, 2, small_config(), 1);
+  int poisoned = 0;
+  seen.set_gradient_reducer([&poisoned](std::span<float> g) { poisoned += std::isnan(g[0]) ? 1 : 0; });
+  auto nan_batch = random_transitions(3, 2, 16, 4);
+  nan_batch.s[0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_FALSE(update(seen, nan_batch).fault.empty());
+  EXPECT_EQ(poisoned, 2);
+}
+
+TEST(DdpgLearner, LoadRefusesNonFiniteParameters) {
+  DdpgLearner a(4, 2, small_config(), 1), b(4, 2, small_config(), 2);
+  auto params = a.flat_parameters();
+  params[7] = std::numeric_limits<float>::quiet_NaN();
+  a.set_flat_parameters(params);
+  const auto before = b.flat_parameters();
+  expect_error_mentioning([&] { b.load(a.save()); }, "hold NaN or Inf");
+  EXPECT_EQ(b.flat_parameters(), before);
+}
 }  // namespace
 }  // namespace hindsight::learn

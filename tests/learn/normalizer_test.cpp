@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/io/atomic_file.hpp"
 
@@ -324,6 +325,35 @@ TEST(Normalizer, LoadRefusesBadFilesWithOneLineNamingFileAndProblem) {
   EXPECT_NE(error_of([&] { Normalizer::load(absent); }).find(absent), std::string::npos);
   // The good text itself loads.
   EXPECT_EQ(Normalizer::load(dir + "/dims.json", 3).count(), 2u);
+}
+
+TEST(Normalizer, NonFiniteSamplesAreRefusedAndLeaveTheStatistics) {
+  Normalizer n(2);
+  n.update(std::vector<double>{1.0, 2.0});
+  n.update_batch(std::vector<double>{3.0, 4.0, 5.0, 6.0});
+  const auto before = n.raw();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(n.update(std::vector<double>{nan, 0.0}), NonFiniteError);
+  EXPECT_THROW(n.update_batch(std::vector<float>{0.0F, std::numeric_limits<float>::infinity()}), NonFiniteError);
+  // Finite, but its squared deviation overflows m2: the statistics would become infinite.
+  const std::string msg = error_of([&] { n.update_batch(std::vector<double>{1e300, 0.0, -1e300, 0.0}); });
+  EXPECT_EQ(msg, "normalizer m2[0] is +Inf");
+  EXPECT_THROW(n.update(std::vector<double>{1e300, 0.0}), NonFiniteError);
+  expect_bits_equal(n.raw(), before);
+  // Merging statistics that would overflow is refused the same way.
+  Normalizer huge(2);
+  huge.update(std::vector<double>{1e300, 0.0});
+  EXPECT_THROW(n.merge(huge), NonFiniteError);
+  expect_bits_equal(n.raw(), before);
+}
+
+TEST(Normalizer, AHugeDimsCountIsRefusedBeforeAnyAllocation) {
+  // Regression: dims was trusted to size the statistics before the arrays were checked, so a file saying
+  // "dims": 1e12 ended in std::bad_alloc ("internal error") instead of one line about the file.
+  json j = Normalizer(2).to_json();
+  j["dims"] = 1000000000000ULL;
+  const std::string msg = error_of([&] { Normalizer::from_json(j, "stats.json"); });
+  EXPECT_EQ(msg, "stats.json: 'mean' has 2 values, expected 1000000000000 (dims)");
 }
 
 }  // namespace hindsight::learn

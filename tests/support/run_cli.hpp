@@ -16,12 +16,12 @@ struct CliResult {
   std::string err;  // stderr
 };
 
-// Runs `hindsight <args>` through the shell (args are passed verbatim) and captures both streams.
-inline CliResult run_cli(const std::string& args) {
+// Runs a shell command line (e.g. the binary under mpirun) and captures both streams.
+inline CliResult run_shell(const std::string& command) {
   static int counter = 0;
   const std::string err_path = ::testing::TempDir() + "cli_stderr_" + std::to_string(::getpid()) + "_" +
                                std::to_string(counter++) + ".txt";
-  const std::string cmd = std::string(HINDSIGHT_BINARY) + " " + args + " 2>" + err_path;
+  const std::string cmd = command + " 2>" + err_path;
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -36,6 +36,12 @@ inline CliResult run_cli(const std::string& args) {
   r.err = ss.str();
   std::remove(err_path.c_str());
   return r;
+}
+
+// Runs `hindsight <args>` through the shell (args are passed verbatim) and captures both streams; env holds
+// variable assignments for the command only (e.g. "PATH=/empty").
+inline CliResult run_cli(const std::string& args, const std::string& env = "") {
+  return run_shell((env.empty() ? "" : env + " ") + std::string(HINDSIGHT_BINARY) + " " + args);
 }
 
 // The last non-empty line of text.

@@ -2,106 +2,283 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <vector>
+
+#include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
+#include "hindsight/core/rng.hpp"
 
 namespace hindsight::train {
 namespace {
 
-// A 1-D level: observation = achieved goal = position, reached within 0.5.
+constexpr int kObs = 4, kGoal = 2, kT = 6;
+
 LevelSpec spec() {
   LevelSpec s;
-  s.obs_dim = 1;
-  s.goal_dim = 1;
-  s.action_space = Box::uniform(1, -1.0, 1.0);
-  s.max_steps = 4;
-  s.reward = [](std::span<const double> a, std::span<const double> d, std::span<double> out) {
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::abs(a[k] - d[k]) < 0.5 ? 0.0 : -1.0;
+  s.obs_dim = kObs;
+  s.goal_dim = kGoal;
+  s.action_space = Box::uniform(2, -1.0, 1.0);
+  s.max_steps = kT;
+  s.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
+    for (auto& r : out) r = -1.0;
   };
   return s;
 }
 
-LevelConfig config(bool terminal) {
+// No HER relabelling, so the goals the normalizer sees are exactly the episode's desired goals.
+LevelConfig config() {
   LevelConfig c;
   c.ddpg.hidden = {8};
-  c.replay_k = 3;  // a stored transition stands for 4 (itself and 3 relabelled copies)
-  c.buffer_size = 400;
-  c.terminal_on_success = terminal;
+  c.her = learn::HerStrategy::kNone;
+  c.buffer_size = 100 * kT;
   return c;
 }
 
-// Positions 0, 1, 2, 3, 4 with goal 4: only the last transition reaches its real goal.
-learn::EpisodeData episode() {
+// An episode whose values have a large offset and a small spread (the case naive variance gets wrong).
+learn::EpisodeData episode(Rng& rng) {
   learn::EpisodeData e;
-  e.T = 4;
-  for (int t = 0; t <= 4; ++t) {
-    e.obs.push_back(float(t));
-    e.ag.push_back(float(t));
-    if (t < 4) {
-      e.g.push_back(4.0f);
-      e.actions.push_back(0.0f);
-    }
-  }
+  e.T = kT;
+  for (int i = 0; i < (kT + 1) * kObs; ++i) e.obs.push_back(static_cast<float>(1.4 + 0.01 * rng.normal()));
+  for (int i = 0; i < (kT + 1) * kGoal; ++i) e.ag.push_back(static_cast<float>(rng.uniform(-1.0, 1.0)));
+  for (int i = 0; i < kT * kGoal; ++i) e.g.push_back(static_cast<float>(0.5 + rng.normal()));
+  e.actions.assign(static_cast<std::size_t>(kT) * 2, 0.0f);
   return e;
 }
 
-learn::FixedTransition penalty() { return {{0.0f}, {1.0f}, {4.0f}, {0.5f}, -7.0f, 0.0f}; }
+void expect_rel_near(const std::vector<double>& a, const std::vector<double>& b, double rel) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], rel * std::abs(b[i])) << "index " << i;
+}
 
-TEST(HacLevelSample, FixedTransitionsWeighAsOneTransitionOfHacsSingleBuffer) {
-  Level level(spec(), config(true), 1);
+TEST(Level, StoredEpisodesReachTheNormalizersOnlyThroughAMerge) {
+  Level level(spec(), config(), 1);
   Rng rng(2);
-  const learn::FixedTransition two[] = {penalty(), penalty()};
-  const std::span<const learn::FixedTransition> some(two), none;
-  for (int e = 0; e < 10; ++e) level.store_episode(episode(), rng, e < 4 ? some : none);
-  ASSERT_EQ(level.fixed().size(), 8u);
-  learn::TransitionBatch b;
-  const std::size_t n = 200000;
-  level.sample(n, rng, b);
-  ASSERT_EQ(b.n, n);
-  std::size_t fixed = 0, first_fixed = n;
-  for (std::size_t k = 0; k < n; ++k) {
-    if (b.r[k] == -7.0f) {
-      ++fixed;
-      first_fixed = std::min(first_fixed, k);
-      EXPECT_EQ(b.discount[k], 0.0f);
+  level.store_episode(episode(rng), rng);
+  EXPECT_EQ(level.buffer().episodes(), 1u);
+  EXPECT_EQ(level.obs_norm().count(), 0u);
+  EXPECT_EQ(level.goal_norm().count(), 0u);
+  const std::vector<double> delta = level.take_normalizer_delta();
+  ASSERT_EQ(delta.size(), level.normalizer_delta_size());
+  EXPECT_EQ(delta[0], kT);             // observations the policy acted on
+  EXPECT_EQ(delta[1 + 2 * kObs], kT);  // one goal per step
+  EXPECT_EQ(level.take_normalizer_delta()[0], 0.0) << "a take clears the pending samples";
+  level.merge_normalizer_deltas(delta);
+  EXPECT_EQ(level.obs_norm().count(), static_cast<std::uint64_t>(kT));
+  EXPECT_EQ(level.goal_norm().count(), static_cast<std::uint64_t>(kT));
+}
+
+TEST(Level, MergedDeltasOfSeveralLevelsEqualOneNormalizerFedTheUnion) {
+  // Three "ranks" each see their own episodes; merging their deltas in order must give the statistics
+  // of one normalizer that saw every row, sample by sample.
+  learn::Normalizer obs_ref(kObs), goal_ref(kGoal);
+  std::vector<double> all;
+  for (int r = 0; r < 3; ++r) {
+    Level rank_level(spec(), config(), 1);
+    Rng rng(100 + r);
+    for (int e = 0; e < 5 + r; ++e) {
+      const learn::EpisodeData ep = episode(rng);
+      rank_level.observe_for_normalizer(ep, rng);
+      for (int t = 0; t < kT; ++t) {
+        obs_ref.update(std::vector<double>(ep.obs.begin() + t * kObs, ep.obs.begin() + (t + 1) * kObs));
+        goal_ref.update(std::vector<double>(ep.g.begin() + t * kGoal, ep.g.begin() + (t + 1) * kGoal));
+      }
     }
+    const std::vector<double> d = rank_level.take_normalizer_delta();
+    all.insert(all.end(), d.begin(), d.end());
   }
-  // 8 penalties beside 40 stored transitions worth 4 each: 8 / 168.
-  EXPECT_NEAR(double(fixed) / n, 8.0 / 168.0, 0.003);
-  EXPECT_EQ(first_fixed, n - fixed);  // fixed rows come last
+  Level merged(spec(), config(), 1);
+  merged.merge_normalizer_deltas(all);
+  expect_rel_near(merged.obs_norm().raw(), obs_ref.raw(), 1e-9);
+  expect_rel_near(merged.goal_norm().raw(), goal_ref.raw(), 1e-9);
 }
 
-TEST(HacLevelSample, TerminalOnSuccessZeroesTheDiscountOfReachedGoalsOnly) {
-  for (bool terminal : {false, true}) {
-    Level level(spec(), config(terminal), 1);
-    Rng rng(3);
-    level.store_episode(episode(), rng);
-    learn::TransitionBatch b;
-    level.sample(2000, rng, b);
-    int reached = 0;
-    for (std::size_t k = 0; k < b.n; ++k) {
-      const bool success = b.r[k] == 0.0f;
-      reached += success ? 1 : 0;
-      EXPECT_EQ(b.discount[k], terminal && success ? 0.0f : 1.0f);
-    }
-    EXPECT_GT(reached, 100);
+TEST(Level, FrozenOrIdentityNormalizersIgnoreSamples) {
+  LevelConfig off = config();
+  off.normalize = false;
+  Level level(spec(), off, 1);
+  Rng rng(3);
+  level.store_episode(episode(rng), rng);
+  const std::vector<double> delta = level.take_normalizer_delta();
+  EXPECT_EQ(delta[0], 0.0);
+  level.merge_normalizer_deltas(delta);
+  EXPECT_TRUE(level.obs_norm().is_identity());
+  EXPECT_EQ(level.obs_norm().count(), 0u);
+}
+
+TEST(Level, MergeRejectsAWrongSizeOrInvalidStatistics) {
+  Level level(spec(), config(), 1);
+  std::vector<double> delta = level.take_normalizer_delta();
+  delta.pop_back();
+  EXPECT_THROW(level.merge_normalizer_deltas(delta), Error);
+  delta = level.take_normalizer_delta();
+  delta[0] = 1.0;
+  delta[1] = std::nan("");
+  EXPECT_THROW(level.merge_normalizer_deltas(delta), Error);
+}
+
+// Actions, input preparation and storage.
+
+LevelSpec bounded_spec() {
+  LevelSpec s;
+  s.obs_dim = 2;
+  s.goal_dim = 1;
+  s.action_space = Box{{-2.0, 0.0}, {2.0, 1.0}};
+  s.max_steps = 5;
+  s.reward = [](std::span<const double> a, std::span<const double> d, std::span<double> out) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::abs(a[i] - d[i]) < 0.5 ? 0.0 : -1.0;
+  };
+  return s;
+}
+
+LevelConfig small_config() {
+  LevelConfig c;
+  c.ddpg.hidden = {8};
+  c.batch_size = 4;
+  c.buffer_size = 100;
+  c.clip_obs = 10.0;
+  return c;
+}
+
+TEST(Level, UnitActionsMapToTheBounds) {
+  Level l(bounded_spec(), small_config(), 1);
+  float u[2];
+  l.to_unit_action(std::vector<double>{2.0, 0.0}, u);
+  EXPECT_FLOAT_EQ(u[0], 1.0f);
+  EXPECT_FLOAT_EQ(u[1], -1.0f);
+  l.to_unit_action(std::vector<double>{0.0, 0.75}, u);
+  EXPECT_FLOAT_EQ(u[0], 0.0f);
+  EXPECT_FLOAT_EQ(u[1], 0.5f);
+}
+
+TEST(Level, ActionsStayInsideTheBoundsAndRandomEpsExplores) {
+  LevelConfig c = small_config();
+  c.random_eps = 1.0;  // always a uniform random action
+  Level l(bounded_spec(), c, 1);
+  Rng rng(3);
+  double sum0 = 0;
+  const int n = 4000;
+  for (int i = 0; i < n; ++i) {
+    const auto a = l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{0.3}, true, rng);
+    ASSERT_GE(a[0], -2.0);
+    ASSERT_LE(a[0], 2.0);
+    ASSERT_GE(a[1], 0.0);
+    ASSERT_LE(a[1], 1.0);
+    sum0 += a[0];
   }
+  EXPECT_NEAR(sum0 / n, 0.0, 0.1);  // uniform on [-2, 2]
+  // Without exploration the action is deterministic.
+  Rng r1(1), r2(2);
+  EXPECT_EQ(l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{0.3}, false, r1),
+            l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{0.3}, false, r2));
 }
 
-TEST(HacLevelSample, EvictsPenaltiesWithTheirEpisodeAndTrains) {
-  LevelConfig c = config(true);
-  c.buffer_size = 8;  // two episode slots
-  c.batch_size = 16;
-  Level level(spec(), c, 4);
-  Rng rng(5);
-  const learn::FixedTransition one[] = {penalty()};
-  level.store_episode(episode(), rng, one);
-  level.store_episode(episode(), rng);
-  EXPECT_EQ(level.fixed().size(), 1u);
-  level.store_episode(episode(), rng);  // the first episode leaves the buffer, its penalty too
-  EXPECT_EQ(level.fixed().size(), 0u);
-  const auto stats = level.train_step(rng);
-  EXPECT_TRUE(std::isfinite(stats.critic_loss));
+TEST(Level, InputsAreClippedThenNormalized) {
+  Level l(bounded_spec(), small_config(), 1);
+  // Statistics: obs dim 0 has mean 1, std 2; dim 1 constant 0 (std floored at eps); goal mean 0 std 1.
+  learn::Normalizer o(2), g(1);
+  for (double x : {-1.0, 3.0}) o.update(std::vector<double>{x, 0.0});
+  for (double x : {-1.0, 1.0}) g.update(std::vector<double>{x});
+  l.set_normalizers(o, g);
+  std::vector<float> in;
+  l.make_inputs(std::vector<float>{5.0f, 0.001f, 50.0f}, std::vector<float>{}, 0, in);
+  EXPECT_TRUE(in.empty());
+  l.make_inputs(std::vector<float>{5.0f, 0.001f}, std::vector<float>{50.0f}, 1, in);
+  ASSERT_EQ(in.size(), 3u);
+  EXPECT_FLOAT_EQ(in[0], 2.0f);           // (5 - 1) / 2
+  EXPECT_NEAR(in[1], 0.1f, 1e-6);         // 0.001 / eps 0.01
+  EXPECT_FLOAT_EQ(in[2], 5.0f);           // goal 50 clipped to 10 by clip_obs, normalized 10, clipped to 5
+  EXPECT_THROW(l.set_normalizers(learn::Normalizer(3), g), Error);
 }
 
+TEST(Level, StoringAnEpisodeFeedsBufferAndNormalizers) {
+  Level l(bounded_spec(), small_config(), 1);
+  learn::EpisodeData e;
+  e.T = 2;
+  e.obs = {0, 0, 1, 1, 2, 2};
+  e.ag = {0, 1, 2};
+  e.g = {5, 5};
+  e.actions = {0, 0, 0.5f, 0.5f};
+  Rng rng(1);
+  l.store_episode(e, rng);
+  EXPECT_EQ(l.buffer().transitions(), 2u);
+  EXPECT_EQ(l.obs_norm().count(), 0u);  // pending until the next synchronisation point
+  l.merge_normalizer_deltas(l.take_normalizer_delta());
+  EXPECT_EQ(l.obs_norm().count(), 2u);  // the T observations the policy acted on
+  EXPECT_EQ(l.goal_norm().count(), 2u);
+  for (int i = 0; i < 3; ++i) l.store_episode(e, rng);
+  const auto s = l.train_step(rng);
+  EXPECT_TRUE(std::isfinite(s.critic_loss));
+}
+
+learn::EpisodeData small_episode() {
+  learn::EpisodeData e;
+  e.T = 2;
+  e.obs = {0, 0, 1, 1, 2, 2};
+  e.ag = {0, 1, 2};
+  e.g = {5, 5};
+  e.actions = {0, 0, 0.5f, 0.5f};
+  return e;
+}
+
+// The message of the NonFiniteError thrown by f, checking it names the level as its origin.
+template <class F>
+std::string non_finite_of(const Level& level, F&& f) {
+  try {
+    f();
+  } catch (const NonFiniteError& e) {
+    EXPECT_EQ(e.origin(), &level);
+    return e.what();
+  }
+  ADD_FAILURE() << "no NonFiniteError";
+  return "";
+}
+
+TEST(Level, NonFiniteInputsAreNamedWithTheirPlace) {
+  Level l(bounded_spec(), small_config(), 1);
+  Rng rng(1);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(non_finite_of(l, [&] { l.act(std::vector<double>{0.1, nan}, std::vector<double>{0.3}, true, rng); }),
+            "observation[1] is NaN");
+  EXPECT_EQ(non_finite_of(l, [&] {
+              l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{-INFINITY}, false, rng);
+            }),
+            "goal[0] is -Inf");
+  learn::EpisodeData e = small_episode();
+  e.obs[5] = NAN;
+  EXPECT_EQ(non_finite_of(l, [&] { l.store_episode(e, rng); }), "observation[1] at episode step 2 is NaN");
+  e = small_episode();
+  e.actions[2] = INFINITY;
+  EXPECT_EQ(non_finite_of(l, [&] { l.observe_for_normalizer(e, rng); }), "action[0] at episode step 1 is +Inf");
+  EXPECT_EQ(l.buffer().episodes(), 0u);  // nothing bad was stored or counted
+  EXPECT_EQ(l.obs_norm().count(), 0u);
+}
+
+TEST(Level, NonFiniteUpdateStopsOrIsSkippedAsConfigured) {
+  // A reward function gone wrong makes every update's loss NaN.
+  LevelSpec bad = bounded_spec();
+  bad.reward = [](std::span<const double>, std::span<const double>, std::span<double> out) {
+    std::fill(out.begin(), out.end(), std::numeric_limits<double>::quiet_NaN());
+  };
+  Rng rng(1);
+  Level stop(bad, small_config(), 1);
+  for (int i = 0; i < 3; ++i) stop.store_episode(small_episode(), rng);
+  EXPECT_EQ(non_finite_of(stop, [&] { stop.train_step(rng); }), "critic loss is NaN");
+
+  LevelConfig c = small_config();
+  c.skip_non_finite_updates = true;
+  Level skip(bad, c, 1);
+  for (int i = 0; i < 3; ++i) skip.store_episode(small_episode(), rng);
+  const auto before = skip.learner().flat_parameters();
+  LevelStats stats;
+  stats.add(skip.train_step(rng));
+  stats.add(skip.train_step(rng));
+  EXPECT_EQ(skip.learner().flat_parameters(), before);
+  EXPECT_EQ(stats.skipped, 2);
+  EXPECT_EQ(stats.updates, 0);
+  EXPECT_TRUE(std::isnan(stats.mean().critic_loss));  // no figures from skipped updates
+}
 }  // namespace
 }  // namespace hindsight::train

@@ -96,7 +96,9 @@ void Rng::set_state(const std::string& text) {
   check(!is.fail() && (spare_flag == 0 || spare_flag == 1), "malformed RNG state");
   char* end = nullptr;
   const double spare = std::strtod(spare_text.c_str(), &end);
-  check(end && *end == '\0', "malformed RNG state");
+  check(end && *end == '\0' && std::isfinite(spare), "malformed RNG state");
+  // xoshiro's all-zero state is a fixed point: every draw would be 0 and normal() would never return.
+  check(s[0] != 0 || s[1] != 0 || s[2] != 0 || s[3] != 0, "malformed RNG state (all zero)");
   for (int i = 0; i < 4; ++i) s_[i] = s[i];
   has_spare_ = spare_flag == 1;
   spare_ = spare;

@@ -6,6 +6,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/classic/mountain_car.hpp"
 #include "hindsight/env/classic/pendulum.hpp"
+#include "hindsight/env/fault_env.hpp"
 #include "hindsight/env/fetch/fetch_env.hpp"
 
 namespace hindsight {
@@ -40,7 +41,9 @@ std::unique_ptr<GoalEnv> make_env(const std::string& name) {
     for (const auto& n : env_names()) valid += (valid.empty() ? "" : ", ") + n;
     throw Error("unknown env '" + name + "'; valid names: " + valid);
   }
-  return it->second();
+  auto env = it->second();
+  if (const auto plan = fault_plan_from_environment()) return with_fault(std::move(env), *plan);
+  return env;
 }
 
 }  // namespace hindsight

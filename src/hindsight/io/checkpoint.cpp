@@ -136,6 +136,10 @@ Checkpoint Checkpoint::parse(std::string_view bytes, const std::string& source) 
 
 void Checkpoint::write(const std::string& path) const { write_file_atomic(path, serialize()); }
 
+void Checkpoint::write_rotating(const std::string& path, const std::string& previous) const {
+  write_file_rotating(path, previous, serialize());
+}
+
 Checkpoint Checkpoint::read(const std::string& path) { return parse(read_file(path), path); }
 
 }  // namespace hindsight::io

@@ -34,6 +34,8 @@ class Checkpoint {
   static Checkpoint parse(std::string_view bytes, const std::string& source);
   // Writes the file atomically (temporary file, fsync, rename).
   void write(const std::string& path) const;
+  // Writes the file atomically and keeps the file it replaces as previous (see write_file_rotating).
+  void write_rotating(const std::string& path, const std::string& previous) const;
   // Reads and verifies a file; any damage throws one Error line naming the file and the problem.
   static Checkpoint read(const std::string& path);
 

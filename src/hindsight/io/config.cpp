@@ -1,5 +1,6 @@
 #include "hindsight/io/config.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <sstream>
 #include <string_view>
 
 #include "hindsight/core/error.hpp"
@@ -120,6 +122,10 @@ struct EnumNames<HerStrategy> {
 template <>
 struct EnumNames<NormInit> {
   static constexpr std::array<const char*, 3> names = {"warmup", "file", "off"};
+};
+template <>
+struct EnumNames<NanPolicy> {
+  static constexpr std::array<const char*, 2> names = {"stop", "skip"};
 };
 
 // Parse/format/type-name for each C++ type that appears in the config table.
@@ -248,6 +254,10 @@ struct Codec<HerStrategy> : EnumCodec<HerStrategy> {
 };
 template <>
 struct Codec<NormInit> : EnumCodec<NormInit> {
+  static inline const std::string type = choices("|");
+};
+template <>
+struct Codec<NanPolicy> : EnumCodec<NanPolicy> {
   static inline const std::string type = choices("|");
 };
 
@@ -413,6 +423,44 @@ Raw to_raw(const std::string& key, const YAML::Node& node) {
   return raw;
 }
 
+// Records where each document starts; the other parsing events are not needed.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The number of YAML documents in text. yaml-cpp 0.7's LoadAll never returns on some malformed input: a
+// lone ',' is never consumed, so the parser starts empty documents at the same place forever, allocating
+// until memory runs out (upstream issue #1040, fixed after 0.8). Documents are therefore counted here, and
+// one that starts where the previous one did is reported as the syntax error it is.
+std::size_t count_documents(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (parser.HandleNextDocument(starts)) {
+    const std::size_t n = starts.marks.size();
+    if (n >= 2 && starts.marks[n - 1].pos <= starts.marks[n - 2].pos) {
+      const YAML::Mark& m = starts.marks[n - 1];
+      const auto at = static_cast<std::size_t>(m.pos);
+      throw Error(path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) +
+                  ": YAML syntax error: unexpected " +
+                  (at < text.size() ? "'" + std::string(1, text[at]) + "'" : std::string("end of file")));
+    }
+  }
+  return starts.marks.size();
+}
+
 std::string kind_name(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsScalar()) return "a scalar";
@@ -434,22 +482,29 @@ bool is_dir(const std::string& path) {
 
 std::string to_string(HerStrategy s) { return Codec<HerStrategy>::format(s); }
 std::string to_string(NormInit n) { return Codec<NormInit>::format(n); }
+std::string to_string(NanPolicy p) { return Codec<NanPolicy>::format(p); }
 
 TrainConfig default_config() { return TrainConfig{}; }
 
 TrainConfig load_config_file(const std::string& path) {
-  const std::string text = io::read_file(path);
-  std::vector<YAML::Node> docs;
+  // TOML's "key = value" would otherwise read as one YAML scalar and fail with a puzzling message.
+  check(!path.ends_with(".toml"), path + ": TOML is not supported; write the config as YAML (key: value lines)");
+  return parse_config_yaml(io::read_file(path), path);
+}
+
+TrainConfig parse_config_yaml(const std::string& text, const std::string& path) {
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::ParserException& e) {
+    const std::size_t docs = count_documents(text, path);
+    check(docs <= 1, path + ": expected one YAML document, found " + std::to_string(docs));
+    if (docs == 1) root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    // Every yaml-cpp error carries a mark; a mark without a position (-1) still gives "FILE:0:0".
     throw Error(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                 ": YAML syntax error: " + e.msg);
   }
-  check(docs.size() <= 1, path + ": expected one YAML document, found " + std::to_string(docs.size()));
   TrainConfig config = default_config();
-  if (docs.empty() || docs[0].IsNull()) return config;  // an empty file (or only comments) changes nothing
-  const YAML::Node& root = docs[0];
+  if (root.IsNull()) return config;  // an empty file (or only comments) changes nothing
   check(root.IsMap(), path + ":" + std::to_string(root.Mark().line + 1) +
                           ": expected a mapping of key: value lines, got " + kind_name(root));
   std::map<std::string, int> first_line;
@@ -508,6 +563,9 @@ void validate(const TrainConfig& config) {
   check(config.norm_file.empty() || config.norm_init == NormInit::file,
         "norm_file is set but norm_init is '" + to_string(config.norm_init) +
             "'; set norm_init=file to use it");
+  // Likewise a subgoal space that a flat agent would silently ignore.
+  check(config.subgoal == "default" || config.levels > 1,
+        "subgoal is '" + config.subgoal + "' but levels=1 has no subgoals; set levels >= 2 or drop it");
   const std::size_t n = config.H.size(), below_top = static_cast<std::size_t>(config.levels - 1);
   const std::string per_level =
       below_top > 1 ? std::to_string(below_top) + " (one per level below the top) or " : "";

@@ -17,6 +17,9 @@ enum class HerStrategy { future, final, none };
 // How the input normalizers start: statistics from random-policy warm-up episodes, or loaded from
 // norm_file (both keep learning online unless norm_freeze), or off: no normalization at all (identity).
 enum class NormInit { warmup, file, off };
+// What a NaN or infinite loss or gradient does: stop the run (the last good checkpoint stays) or skip
+// that update (parameters and optimizer state unchanged).
+enum class NanPolicy { stop, skip };
 
 // The config table: X(name, C++ type, default, range rule, doc). A range rule is checked whenever the
 // key is parsed and again by validate(); the rule names are defined in config.cpp, where the table is
@@ -95,7 +98,9 @@ enum class NormInit { warmup, file, off };
   X(drop_trivial_hindsight, bool, false, anything(),                                                    \
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
-    "HAC: name of the subgoal space (checked against the env)")
+    "HAC: name of the subgoal space (checked against the env)")                                         \
+  X(nan_policy, NanPolicy, NanPolicy::stop, anything(),                                                 \
+    "NaN/Inf loss or gradient: stop (keep the last checkpoint) or skip the update; bad inputs always stop")
 
 // Everything a training run needs to know; written to the run directory as config.yaml.
 struct TrainConfig {
@@ -110,12 +115,16 @@ struct TrainConfig {
 std::string to_string(HerStrategy s);
 // The name used in YAML and overrides ("warmup", "file", "off").
 std::string to_string(NormInit n);
+// The name used in YAML and overrides ("stop", "skip").
+std::string to_string(NanPolicy p);
 
 // The built-in defaults (the DDPG+HER baselines values).
 TrainConfig default_config();
 // Defaults overlaid with a YAML mapping of key: value; per-key errors say "FILE:LINE: ...".
 // Cross-key rules are left to validate(), so overrides applied afterwards may still fix them.
 TrainConfig load_config_file(const std::string& path);
+// Same for YAML text already read; path only names it in errors.
+TrainConfig parse_config_yaml(const std::string& text, const std::string& path);
 // Applies one "key=value" (lists as "[64,64]" or "64,64"); errors start with "override 'key=value': ".
 void apply_override(TrainConfig& config, const std::string& key_eq_value);
 // Applies overrides in order; the first bad one throws.

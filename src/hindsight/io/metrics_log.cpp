@@ -121,8 +121,10 @@ MetricsLog MetricsLog::resume(const std::string& path, std::vector<std::string> 
     if (epoch <= last_epoch) content += line.text + "\n";
   }
   const std::string ends = lines.empty() ? "before any epoch" : "at epoch " + format_metric(last_logged);
-  check(last_logged >= last_epoch, path + ": the log ends " + ends + " but the run resumes after epoch " +
-                                       std::to_string(last_epoch) + "; rows would be missing");
+  // A resume from the checkpoint taken before epoch 1 (epoch 0) needs no row.
+  check(last_epoch == 0 || last_logged >= last_epoch, path + ": the log ends " + ends +
+                                                          " but the run resumes after epoch " +
+                                                          std::to_string(last_epoch) + "; rows would be missing");
   MetricsLog log(path, std::move(columns), std::move(content));
   write_file_atomic(log.path_, log.content_);
   return log;

@@ -4,21 +4,23 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
-#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <sstream>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/learn/blas_check.hpp"
+#include "hindsight/learn/ddpg_state.hpp"
 
 // The networks are trained with hand-written backpropagation over preallocated buffers instead of
-// autograd: an update is then only BLAS calls plus a few fused elementwise ops, with no graph building and
-// no allocation, and the critic's parameter gradients are skipped where the actor loss does not need them.
-// tests/learn/ddpg_test.cpp checks every update against an autograd reference. All tensor work runs under
-// c10::InferenceMode, which skips autograd dispatch entirely.
+// autograd: an update is then BLAS calls plus a few elementwise passes, with no graph building and no
+// buffer allocation, and the critic's parameter gradients are skipped where the actor loss does not need
+// them. tests/learn/ddpg_test.cpp checks the gradients against autograd and the steps against Adam written
+// out by hand. All tensor work runs under c10::InferenceMode, which skips autograd dispatch entirely.
 
 namespace hindsight::learn {
 
@@ -27,9 +29,6 @@ namespace {
 constexpr double kBeta1 = 0.9;  // Adam defaults (Kingma & Ba; baselines and torch::optim agree)
 constexpr double kBeta2 = 0.999;
 constexpr double kAdamEps = 1e-8;
-constexpr char kMagic[] = "hindsight-ddpg-v1\n";
-
-static_assert(std::endian::native == std::endian::little, "checkpoints are written little-endian");
 
 // Wraps caller memory as a tensor without copying; the learner never writes through these views.
 at::Tensor view_of(std::span<const float> s, at::IntArrayRef shape) {
@@ -71,8 +70,12 @@ struct Trained {
   std::int64_t step = 0;
 
   explicit Trained(std::vector<std::int64_t> s)
-      : sizes(std::move(s)), param(sizes), grad(sizes), m(at::zeros_like(param.flat)),
-        v(at::zeros_like(param.flat)), denom(at::empty_like(param.flat)) {}
+      : sizes(std::move(s)),
+        param(sizes),
+        grad(sizes),
+        m(at::zeros_like(param.flat)),
+        v(at::zeros_like(param.flat)),
+        denom(at::empty_like(param.flat)) {}
 };
 
 // Glorot-uniform weights and zero biases (the TensorFlow dense default that baselines trains with).
@@ -117,14 +120,27 @@ void backward(const FlatNet& net, const at::Tensor& x, const std::vector<at::Ten
   }
 }
 
+// Adam in three passes over the flat buffers instead of ATen's seven single-op passes. The square root goes
+// through ATen because a plain std::sqrt loop does not vectorize (errno semantics).
 void adam_step(Trained& t, double lr) {
   ++t.step;
-  const double bias1 = 1.0 - std::pow(kBeta1, static_cast<double>(t.step));
-  const double bias2 = 1.0 - std::pow(kBeta2, static_cast<double>(t.step));
-  t.m.mul_(kBeta1).add_(t.grad.flat, 1.0 - kBeta1);
-  t.v.mul_(kBeta2).addcmul_(t.grad.flat, t.grad.flat, 1.0 - kBeta2);
-  at::sqrt_out(t.denom, t.v).div_(std::sqrt(bias2)).add_(kAdamEps);
-  t.param.flat.addcdiv_(t.m, t.denom, -lr / bias1);
+  const auto step = static_cast<double>(t.step);
+  const auto b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
+  const auto step_size = static_cast<float>(lr / (1.0 - std::pow(kBeta1, step)));
+  const auto inv_sqrt_bias2 = static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(kBeta2, step)));
+  const auto eps = static_cast<float>(kAdamEps);
+  const std::int64_t n = t.param.flat.numel();
+  const float* __restrict g = t.grad.data();
+  float* __restrict m = t.m.data_ptr<float>();
+  float* __restrict v = t.v.data_ptr<float>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    m[i] = b1 * m[i] + (1.0F - b1) * g[i];
+    v[i] = b2 * v[i] + (1.0F - b2) * g[i] * g[i];
+  }
+  at::sqrt_out(t.denom, t.v);
+  float* __restrict p = t.param.data();
+  const float* __restrict d = t.denom.data_ptr<float>();
+  for (std::int64_t i = 0; i < n; ++i) p[i] -= step_size * m[i] / (d[i] * inv_sqrt_bias2 + eps);
 }
 
 template <class T>
@@ -134,49 +150,15 @@ void bad_field(const char* field, const char* requirement, const T& value) {
   throw Error(msg.str());
 }
 
-// FNV-1a over the checkpoint bytes: cheap, and catches corruption that keeps the length intact.
-std::uint64_t fnv1a(const char* data, std::size_t n) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ULL;
-  return h;
-}
-
-struct Writer {
-  std::string bytes;
-  template <class T>
-  void put(T value) {
-    bytes.append(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
-  void put(const at::Tensor& t) {
-    bytes.append(reinterpret_cast<const char*>(t.data_ptr<float>()), sizeof(float) * t.numel());
-  }
+// Preallocated activations and gradients for one batch size; reallocated only when n changes.
+struct BatchBuffers {
+  std::int64_t n = 0;
+  std::vector<at::Tensor> actor_out, critic_out, actor_grad, critic_grad;
+  at::Tensor xa;    // critic input [input, action], reused for s', s and the actor's pi(s)
+  at::Tensor q, y;  // critic values and clipped targets (n x 1)
+  at::Tensor dq;    // loss gradient at the critic's output (n x 1)
+  at::Tensor dpi;   // loss gradient at the actor's output (n x action_dim)
 };
-
-struct Reader {
-  const std::string& bytes;
-  std::size_t pos = 0;
-  template <class T>
-  T get() {
-    check(bytes.size() - pos >= sizeof(T), "ddpg checkpoint: truncated");
-    T value;
-    std::memcpy(&value, bytes.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return value;
-  }
-  void get(const at::Tensor& t) {
-    std::memcpy(t.data_ptr<float>(), bytes.data() + pos, sizeof(float) * t.numel());
-    pos += sizeof(float) * t.numel();
-  }
-};
-
-std::string describe_shape(std::int64_t input, std::int64_t action, const std::vector<std::int64_t>& hidden,
-                           bool targets, bool bounded) {
-  std::ostringstream s;
-  s << "input " << input << ", action " << action << ", hidden [";
-  for (std::size_t i = 0; i < hidden.size(); ++i) s << (i ? "," : "") << hidden[i];
-  s << "], target networks " << (targets ? "on" : "off") << ", bounded critic " << (bounded ? "on" : "off");
-  return s.str();
-}
 
 }  // namespace
 
@@ -200,16 +182,6 @@ void validate(const DdpgConfig& cfg) {
 
 double bounded_critic_offset(const DdpgConfig& cfg) { return -std::log(cfg.q_min / cfg.q_init - 1.0); }
 
-// Preallocated activations and gradients for one batch size; reallocated only when n changes.
-struct Batch {
-  std::int64_t n = 0;
-  std::vector<at::Tensor> actor_out, critic_out, actor_grad, critic_grad;
-  at::Tensor xa;      // critic input [input, action], reused for s', s and the actor's pi(s)
-  at::Tensor q, y;    // critic values and clipped targets (n x 1)
-  at::Tensor dq;      // loss gradient at the critic's output (n x 1)
-  at::Tensor dpi;     // loss gradient at the actor's output (n x action_dim)
-};
-
 struct DdpgLearner::Impl {
   DdpgConfig cfg;
   double q_offset = cfg.bounded_critic ? bounded_critic_offset(cfg) : 0.0;  // added to the raw critic output
@@ -217,7 +189,7 @@ struct DdpgLearner::Impl {
   Trained actor, critic;
   std::optional<FlatNet> actor_target, critic_target;
   std::function<void(std::span<float>)> reducer;
-  Batch batch;
+  BatchBuffers batch;
 
   static std::vector<std::int64_t> sizes(std::int64_t in, const std::vector<int>& hidden, std::int64_t out) {
     std::vector<std::int64_t> s{in};
@@ -227,8 +199,11 @@ struct DdpgLearner::Impl {
   }
 
   Impl(int input_dim, int action_dim, DdpgConfig c, std::uint64_t seed)
-      : cfg(std::move(c)), in_dim(input_dim), act_dim(action_dim),
-        actor(sizes(input_dim, cfg.hidden, action_dim)), critic(sizes(input_dim + action_dim, cfg.hidden, 1)) {
+      : cfg(std::move(c)),
+        in_dim(input_dim),
+        act_dim(action_dim),
+        actor(sizes(input_dim, cfg.hidden, action_dim)),
+        critic(sizes(input_dim + action_dim, cfg.hidden, 1)) {
     Rng rng(derive_seed(seed, "ddpg-init"));
     init_glorot(actor.param, rng);
     init_glorot(critic.param, rng);
@@ -288,16 +263,28 @@ struct DdpgLearner::Impl {
     return batch.actor_out.back().tanh_();
   }
 
-  void reduce_and_step(Trained& t, double lr) {
+  void reduce(Trained& t) {
     if (reducer) reducer(std::span<float>(t.grad.data(), t.grad.size()));
-    adam_step(t, lr);
+  }
+
+  // What makes this update unusable, or "" when the losses and the reduced gradients are finite.
+  static std::string fault_of(const UpdateStats& stats, const Trained& critic, const Trained& actor) {
+    if (!std::isfinite(stats.critic_loss)) return "critic loss is " + non_finite_name(stats.critic_loss);
+    if (!std::isfinite(stats.actor_loss)) return "actor loss is " + non_finite_name(stats.actor_loss);
+    for (const auto& [name, t] : {std::pair{"critic", &critic}, std::pair{"actor", &actor}}) {
+      const std::span<const float> g(t->grad.data(), t->grad.size());
+      if (const auto i = first_non_finite(g)) {
+        return std::string(name) + " gradient[" + std::to_string(*i) + "] is " + non_finite_name(g[*i]);
+      }
+    }
+    return "";
   }
 
   UpdateStats update(const at::Tensor& s, const at::Tensor& s_next, const at::Tensor& a, const at::Tensor& r,
                      const at::Tensor& discount) {
     const auto n = s.size(0);
     reserve(n);
-    Batch& b = batch;
+    BatchBuffers& b = batch;
     UpdateStats stats;
 
     // Target y = clip(r + gamma * discount * Q'(s', pi'(s'))); HAC without targets uses the main networks.
@@ -332,12 +319,22 @@ struct DdpgLearner::Impl {
     at::tanh_backward_out(b.dpi, b.dpi, pi);
     backward(actor.param, s, b.actor_out, b.dpi, &actor.grad, nullptr, 0, b.actor_grad);
 
-    reduce_and_step(critic, cfg.critic_lr);
-    reduce_and_step(actor, cfg.actor_lr);
+    // A non-finite loss poisons the gradients before the reduction, so that under MPI every rank sees a
+    // NaN in the averaged gradient and skips (or stops at) the same update.
+    if (!std::isfinite(stats.critic_loss) || !std::isfinite(stats.actor_loss)) {
+      critic.grad.data()[0] = actor.grad.data()[0] = std::numeric_limits<float>::quiet_NaN();
+    }
+    reduce(critic);
+    reduce(actor);
+    stats.fault = fault_of(stats, critic, actor);
+    if (!stats.fault.empty()) return stats;
+    adam_step(critic, cfg.critic_lr);
+    adam_step(actor, cfg.actor_lr);
     return stats;
   }
 
-  std::vector<std::int64_t> hidden64() const { return {cfg.hidden.begin(), cfg.hidden.end()}; }
+  // The networks' shape, as the state bytes record it.
+  DdpgShape shape() const;
 };
 
 DdpgLearner::DdpgLearner(int input_dim, int action_dim, DdpgConfig cfg, std::uint64_t seed) {
@@ -357,11 +354,13 @@ DdpgLearner& DdpgLearner::operator=(DdpgLearner&&) noexcept = default;
 
 void DdpgLearner::act(std::span<const float> inputs, std::span<float> actions_out) const {
   const auto d = impl_->in_dim, ad = impl_->act_dim;
-  check(inputs.size() % static_cast<std::size_t>(d) == 0,
-        "ddpg act: input size " + std::to_string(inputs.size()) + " is not a multiple of " + std::to_string(d));
+  check(
+      inputs.size() % static_cast<std::size_t>(d) == 0,
+      "ddpg act: input size " + std::to_string(inputs.size()) + " is not a multiple of " + std::to_string(d));
   const auto n = static_cast<std::int64_t>(inputs.size()) / d;
-  check(actions_out.size() == static_cast<std::size_t>(n * ad),
-        "ddpg act: output size " + std::to_string(actions_out.size()) + ", expected " + std::to_string(n * ad));
+  check(
+      actions_out.size() == static_cast<std::size_t>(n * ad),
+      "ddpg act: output size " + std::to_string(actions_out.size()) + ", expected " + std::to_string(n * ad));
   if (n == 0) return;
   c10::InferenceMode guard;
   const FlatNet& net = impl_->actor.param;
@@ -442,57 +441,39 @@ void DdpgLearner::set_gradient_reducer(std::function<void(std::span<float>)> fn)
   impl_->reducer = std::move(fn);
 }
 
+DdpgShape DdpgLearner::Impl::shape() const {
+  return DdpgShape{in_dim, act_dim, {cfg.hidden.begin(), cfg.hidden.end()}, actor_target.has_value(),
+                   cfg.bounded_critic};
+}
+
 std::string DdpgLearner::save() const {
   const Impl& m = *impl_;
-  Writer w;
-  w.bytes.append(kMagic, sizeof(kMagic) - 1);
-  w.put<std::int64_t>(m.in_dim);
-  w.put<std::int64_t>(m.act_dim);
-  w.put<std::int64_t>(static_cast<std::int64_t>(m.cfg.hidden.size()));
-  for (int h : m.cfg.hidden) w.put<std::int64_t>(h);
-  w.put<std::uint8_t>(m.actor_target ? 1 : 0);
-  w.put<std::uint8_t>(m.cfg.bounded_critic ? 1 : 0);
-  w.put<std::int64_t>(m.actor.step);
-  w.put<std::int64_t>(m.critic.step);
-  for (const FlatNet* net : m.networks()) w.put(net->flat);
+  DdpgState state{m.shape(), m.actor.step, m.critic.step, flat_parameters()};
   for (const Trained* t : {&m.actor, &m.critic}) {
-    w.put(t->m);
-    w.put(t->v);
+    for (const at::Tensor* moment : {&t->m, &t->v}) {
+      const float* p = moment->data_ptr<float>();
+      state.values.insert(state.values.end(), p, p + moment->numel());
+    }
   }
-  w.put<std::uint64_t>(fnv1a(w.bytes.data(), w.bytes.size()));
-  return std::move(w.bytes);
+  return encode_ddpg_state(state);
 }
 
 void DdpgLearner::load(const std::string& bytes) {
   Impl& m = *impl_;
-  const std::size_t magic_len = sizeof(kMagic) - 1;
-  check(bytes.compare(0, magic_len, kMagic) == 0, "ddpg checkpoint: not a DDPG learner checkpoint");
-  Reader r{bytes, magic_len};
-  const auto in = r.get<std::int64_t>(), act = r.get<std::int64_t>(), layers = r.get<std::int64_t>();
-  check(layers >= 0 && layers <= 1024, "ddpg checkpoint: corrupt header");
-  std::vector<std::int64_t> hidden;
-  for (std::int64_t i = 0; i < layers; ++i) hidden.push_back(r.get<std::int64_t>());
-  const bool targets = r.get<std::uint8_t>() != 0, bounded = r.get<std::uint8_t>() != 0;
-  const std::string saved = describe_shape(in, act, hidden, targets, bounded);
-  const std::string mine = describe_shape(m.in_dim, m.act_dim, m.hidden64(), m.actor_target.has_value(),
-                                          m.cfg.bounded_critic);
-  check(saved == mine, "ddpg checkpoint: saved networks (" + saved + ") do not match this learner (" + mine + ")");
-  const auto actor_step = r.get<std::int64_t>(), critic_step = r.get<std::int64_t>();
-  const std::size_t floats = num_parameters() + 2 * (actor_parameters() + critic_parameters());
-  check(bytes.size() == r.pos + sizeof(float) * floats + sizeof(std::uint64_t),
-        "ddpg checkpoint: truncated or oversized (" + std::to_string(bytes.size()) + " bytes)");
-  std::uint64_t stored;
-  std::memcpy(&stored, bytes.data() + bytes.size() - sizeof(stored), sizeof(stored));
-  check(stored == fnv1a(bytes.data(), bytes.size() - sizeof(stored)), "ddpg checkpoint: checksum mismatch");
-
+  const DdpgState state = decode_ddpg_state(bytes, m.shape());  // every check happens before any change
   c10::InferenceMode guard;
-  for (const FlatNet* net : m.networks()) r.get(net->flat);
+  const float* src = state.values.data();
+  auto fill = [&src](const at::Tensor& t) {
+    std::memcpy(t.data_ptr<float>(), src, sizeof(float) * static_cast<std::size_t>(t.numel()));
+    src += t.numel();
+  };
+  for (const FlatNet* net : m.networks()) fill(net->flat);
   for (Trained* t : {&m.actor, &m.critic}) {
-    r.get(t->m);
-    r.get(t->v);
+    fill(t->m);
+    fill(t->v);
   }
-  m.actor.step = actor_step;
-  m.critic.step = critic_step;
+  m.actor.step = state.actor_step;
+  m.critic.step = state.critic_step;
 }
 
 const DdpgConfig& DdpgLearner::config() const { return impl_->cfg; }

@@ -36,6 +36,7 @@ struct UpdateStats {
   double actor_loss = 0.0;   // -mean Q(s, pi(s)) + action_l2 * mean(pi(s)^2), before the step
   double critic_loss = 0.0;  // mean squared error of Q(s, a) against the clipped target, before the step
   double q_mean = 0.0;       // mean Q(s, a) over the batch, before the step
+  std::string fault;         // empty, or what was NaN/Inf ("critic loss is NaN"): then no step was taken
 };
 
 // Deterministic DDPG: parameters come from a private generator seeded by `seed` (never from torch's global
@@ -64,6 +65,8 @@ class DdpgLearner {
   // One gradient step of critic and actor on n transitions; discount 0 marks a terminal/penalty transition.
   // Both gradients are taken at the pre-step parameters (as in baselines), then each network takes an Adam
   // step. Critic target: y = clip(r + gamma * discount * Q'(s', pi'(s')), q_min, q_max).
+  // When a loss or a (reduced) gradient is NaN or infinite, neither network steps, the Adam state is left
+  // as it was and the returned stats name the fault; the caller decides whether to stop or go on.
   UpdateStats update(std::span<const float> inputs, std::span<const float> next_inputs,
                      std::span<const float> actions, std::span<const float> rewards,
                      std::span<const float> discounts, std::size_t n);

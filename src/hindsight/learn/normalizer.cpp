@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 #include "hindsight/io/atomic_file.hpp"
 
 namespace hindsight::learn {
@@ -106,13 +107,14 @@ void Normalizer::update(std::span<const double> x) {
   check(x.size() == dims_, "normalizer update: sample has " + std::to_string(x.size()) +
                                " values, expected " + std::to_string(dims_));
   if (frozen_) return;
-  ++count_;
-  const double n = static_cast<double>(count_);
+  const double n = static_cast<double>(count_ + 1);
+  std::vector<double> mean = mean_, m2 = m2_;
   for (std::size_t i = 0; i < dims_; ++i) {
-    const double delta = x[i] - mean_[i];
-    mean_[i] += delta / n;
-    m2_[i] += delta * (x[i] - mean_[i]);
+    const double delta = x[i] - mean[i];
+    mean[i] += delta / n;
+    m2[i] += delta * (x[i] - mean[i]);
   }
+  commit(count_ + 1, std::move(mean), std::move(m2));
 }
 
 template <typename T>
@@ -152,20 +154,29 @@ void Normalizer::merge(const Normalizer& other) {
 void Normalizer::merge_stats(std::uint64_t nb, std::span<const double> mean_b, std::span<const double> m2_b) {
   if (nb == 0) return;
   if (count_ == 0) {  // exact copy rather than a round trip through the formula
-    count_ = nb;
-    mean_.assign(mean_b.begin(), mean_b.end());
-    m2_.assign(m2_b.begin(), m2_b.end());
+    commit(nb, {mean_b.begin(), mean_b.end()}, {m2_b.begin(), m2_b.end()});
     return;
   }
   const std::uint64_t n = count_ + nb;
   const double wb = static_cast<double>(nb) / static_cast<double>(n);
   const double cross = static_cast<double>(count_) * wb;  // na * nb / n without overflow
+  std::vector<double> mean = mean_, m2 = m2_;
   for (std::size_t i = 0; i < dims_; ++i) {
-    const double delta = mean_b[i] - mean_[i];
-    mean_[i] += delta * wb;
-    m2_[i] += m2_b[i] + delta * delta * cross;
+    const double delta = mean_b[i] - mean[i];
+    mean[i] += delta * wb;
+    m2[i] += m2_b[i] + delta * delta * cross;
   }
-  count_ = n;
+  commit(n, std::move(mean), std::move(m2));
+}
+
+void Normalizer::commit(std::uint64_t count, std::vector<double> mean, std::vector<double> m2) {
+  // Checked before they replace the statistics: a NaN sample, or one so large that m2 overflows, is
+  // refused and the statistics stay the last good ones.
+  check_finite(std::span<const double>(mean), "normalizer mean");
+  check_finite(std::span<const double>(m2), "normalizer m2");
+  count_ = count;
+  mean_ = std::move(mean);
+  m2_ = std::move(m2);
 }
 
 template <typename T>
@@ -265,10 +276,14 @@ Normalizer Normalizer::from_json(const json& j, const std::string& where) {
   const auto id = j.find("identity");
   check(id == j.end() || id->is_boolean(), where + ": 'identity' must be true or false");
 
+  // The arrays are read (and their length checked against dims) before dims sizes anything, so a corrupt
+  // dims cannot ask for terabytes.
+  const std::uint64_t count = whole_number(field(j, "count", where), "count", where);
+  std::vector<double> mean = number_array(j, "mean", dims, where), m2 = number_array(j, "m2", dims, where);
   Normalizer n(dims, cfg);
-  n.count_ = whole_number(field(j, "count", where), "count", where);
-  n.mean_ = number_array(j, "mean", dims, where);
-  n.m2_ = number_array(j, "m2", dims, where);
+  n.count_ = count;
+  n.mean_ = std::move(mean);
+  n.m2_ = std::move(m2);
   check_stats(n.count_, n.mean_, n.m2_, where);
   // std is written for readers; it is derived from m2 and count, so an edited std would silently be
   // ignored. Refuse instead.

@@ -50,6 +50,8 @@ class Normalizer {
   bool is_identity() const { return identity_; }
 
   // Accumulates one sample of dims values (Welford); throws Error on a wrong size; no-op when frozen.
+  // Every update and merge throws NonFiniteError, leaving the statistics unchanged, when they would stop
+  // being finite (a NaN sample, or one so large that m2 overflows).
   void update(std::span<const double> x);
   // Accumulates n x dims row-major samples as one Chan merge; size must be a multiple of dims.
   void update_batch(std::span<const double> rows);
@@ -90,6 +92,8 @@ class Normalizer {
  private:
   // Chan's merge of (n, mean, m2) statistics into this one.
   void merge_stats(std::uint64_t n, std::span<const double> mean, std::span<const double> m2);
+  // Replaces the statistics after checking they are finite.
+  void commit(std::uint64_t count, std::vector<double> mean, std::vector<double> m2);
   template <typename T>
   void update_rows(std::span<const T> rows);
   template <typename T>

@@ -5,7 +5,8 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
-#include <cstdlib>
+#include <exception>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class MpiComm final : public Comm {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
   }
   ~MpiComm() override {
+    // Leaving by an exception, this rank must not wait in MPI_Finalize for ranks that wait for it in a
+    // collective: MPI stays up so the error handler (main) can report the rank and abort the whole job.
+    if (std::uncaught_exceptions() > 0) return;
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Finalize();
@@ -62,25 +66,24 @@ class MpiComm final : public Comm {
   void broadcast(std::span<float> v) override {
     check_mpi(MPI_Bcast(v.data(), static_cast<int>(v.size()), MPI_FLOAT, 0, MPI_COMM_WORLD), "broadcast");
   }
+  void broadcast(std::string& text) override {
+    // Length first, so every rank can size its buffer before the bytes arrive.
+    unsigned long long n = text.size();
+    check_mpi(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "broadcast");
+    check(n <= static_cast<unsigned long long>(std::numeric_limits<int>::max()),
+          "broadcast: text of " + std::to_string(n) + " bytes is too long for one MPI message");
+    text.resize(static_cast<std::size_t>(n));
+    check_mpi(MPI_Bcast(text.data(), static_cast<int>(n), MPI_CHAR, 0, MPI_COMM_WORLD), "broadcast");
+  }
   void barrier() override { check_mpi(MPI_Barrier(MPI_COMM_WORLD), "barrier"); }
 
  private:
   int rank_ = 0, size_ = 1;
 };
 
-int launched_size() {
-  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"}) {
-    if (const char* v = std::getenv(var)) return std::atoi(v);
-  }
-  return 1;
-}
-
 }  // namespace
 
-std::unique_ptr<Comm> make_mpi_comm_if_launched() {
-  if (launched_size() <= 1) return nullptr;
-  return std::make_unique<MpiComm>();
-}
+std::unique_ptr<Comm> make_mpi_comm() { return std::make_unique<MpiComm>(); }
 
 void mpi_abort_if_initialized(int code) {
   int initialized = 0, finalized = 0;

@@ -76,7 +76,7 @@ void FlatAgent::observe_warmup(const Trajectory& t) {
 }
 
 std::vector<std::string> FlatAgent::metric_columns() const {
-  return {"l0/success_rate", "l0/actor_loss", "l0/critic_loss", "l0/q_mean", "l0/reward"};
+  return {"l0/success_rate", "l0/actor_loss", "l0/critic_loss", "l0/q_mean", "l0/reward", "l0/skipped_updates"};
 }
 
 std::map<std::string, double> FlatAgent::take_epoch_metrics() {
@@ -88,6 +88,7 @@ std::map<std::string, double> FlatAgent::take_epoch_metrics() {
       {"l0/critic_loss", m.critic_loss},
       {"l0/q_mean", m.q_mean},
       {"l0/reward", steps_ ? reward_sum_ / steps_ : nan},
+      {"l0/skipped_updates", static_cast<double>(stats_.skipped)},
   };
   stats_ = {};
   episodes_ = successes_ = steps_ = 0;

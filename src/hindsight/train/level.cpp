@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/finite.hpp"
 
 namespace hindsight::train {
 namespace {
@@ -17,6 +18,10 @@ learn::Normalizer make_norm(int dims, const LevelConfig& cfg) {
 }  // namespace
 
 void LevelStats::add(const learn::UpdateStats& s) {
+  if (!s.fault.empty()) {
+    ++skipped;
+    return;
+  }
   actor_loss += s.actor_loss;
   critic_loss += s.critic_loss;
   q_mean += s.q_mean;
@@ -26,10 +31,10 @@ void LevelStats::add(const learn::UpdateStats& s) {
 learn::UpdateStats LevelStats::mean() const {
   if (updates == 0) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    return {nan, nan, nan};
+    return {nan, nan, nan, {}};
   }
   const double n = static_cast<double>(updates);
-  return {actor_loss / n, critic_loss / n, q_mean / n};
+  return {actor_loss / n, critic_loss / n, q_mean / n, {}};
 }
 
 Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
@@ -37,6 +42,8 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
       cfg_(std::move(cfg)),
       obs_norm_(make_norm(spec_.obs_dim, cfg_)),
       goal_norm_(make_norm(spec_.goal_dim, cfg_)),
+      obs_delta_(static_cast<std::size_t>(spec_.obs_dim), cfg_.norm),
+      goal_delta_(static_cast<std::size_t>(spec_.goal_dim), cfg_.norm),
       learner_(spec_.obs_dim + spec_.goal_dim, static_cast<int>(spec_.action_space.size()), cfg_.ddpg, seed),
       buffer_(learn::ReplayDims{spec_.obs_dim, spec_.goal_dim, static_cast<int>(spec_.action_space.size()),
                                 spec_.max_steps},
@@ -91,6 +98,8 @@ void Level::to_unit_action(std::span<const double> action, std::span<float> out)
 
 std::vector<double> Level::act(std::span<const double> obs, std::span<const double> goal, bool explore,
                                Rng& rng) const {
+  check_finite(obs, "observation", this);
+  check_finite(goal, "goal", this);
   const Box& b = spec_.action_space;
   const std::size_t na = b.size();
   std::vector<float> o(obs.begin(), obs.end()), g(goal.begin(), goal.end()), input, u(na);
@@ -111,11 +120,35 @@ std::vector<double> Level::act(std::span<const double> obs, std::span<const doub
   return a;
 }
 
+void Level::check_episode(const learn::EpisodeData& ep) const {
+  // Rows of width values per step; the message gives the step and the entry, as a user would look them up.
+  const auto rows = [this](const std::vector<float>& v, int width, const char* name) {
+    const auto i = first_non_finite(std::span<const float>(v));
+    if (!i) return;
+    const auto w = static_cast<std::size_t>(width);
+    throw NonFiniteError(std::string(name) + "[" + std::to_string(*i % w) + "] at episode step " +
+                             std::to_string(*i / w) + " is " + non_finite_name(v[*i]),
+                         this);
+  };
+  rows(ep.obs, spec_.obs_dim, "observation");
+  rows(ep.ag, spec_.goal_dim, "achieved goal");
+  rows(ep.g, spec_.goal_dim, "goal");
+  rows(ep.actions, static_cast<int>(spec_.action_space.size()), "action");
+}
+
+void Level::feed_normalizers(const learn::EpisodeData& ep, Rng& rng) {
+  try {
+    update_normalizers(ep, rng);
+  } catch (const NonFiniteError& e) {
+    throw NonFiniteError(e.what(), this);
+  }
+}
+
 void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
   if (obs_norm_.frozen() && goal_norm_.frozen()) return;
   const std::size_t od = static_cast<std::size_t>(spec_.obs_dim), gd = static_cast<std::size_t>(spec_.goal_dim);
   // Observations of every step the policy acted in.
-  obs_norm_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
+  obs_delta_.update_batch(std::span<const float>(ep.obs.data(), static_cast<std::size_t>(ep.T) * od));
   // Goals as the learner will see them: HER replaces a goal by a future achieved goal with the
   // sampler's probability, so the statistics cover relabelled goals too (as baselines does).
   const double p = sampler_.relabel_probability();
@@ -129,16 +162,44 @@ void Level::update_normalizers(const learn::EpisodeData& ep, Rng& rng) {
     }
     std::copy_n(src, gd, &goals[static_cast<std::size_t>(t) * gd]);
   }
-  goal_norm_.update_batch(std::span<const float>(goals));
+  goal_delta_.update_batch(std::span<const float>(goals));
 }
 
-void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) { update_normalizers(episode, rng); }
+std::size_t Level::normalizer_delta_size() const {
+  return 2 + 2 * static_cast<std::size_t>(spec_.obs_dim + spec_.goal_dim);
+}
+
+std::vector<double> Level::take_normalizer_delta() {
+  std::vector<double> d = obs_delta_.raw();
+  const std::vector<double> g = goal_delta_.raw();
+  d.insert(d.end(), g.begin(), g.end());
+  obs_delta_ = learn::Normalizer(obs_delta_.dims(), cfg_.norm);
+  goal_delta_ = learn::Normalizer(goal_delta_.dims(), cfg_.norm);
+  return d;
+}
+
+void Level::merge_normalizer_deltas(std::span<const double> deltas) {
+  const std::size_t size = normalizer_delta_size();
+  check(deltas.size() % size == 0, "normalizer deltas: " + std::to_string(deltas.size()) +
+                                       " values is not a multiple of " + std::to_string(size));
+  const std::size_t od = obs_norm_.dims(), gd = goal_norm_.dims();
+  for (std::size_t at = 0; at < deltas.size(); at += size) {
+    obs_norm_.merge(learn::Normalizer::from_raw(od, cfg_.norm, deltas.subspan(at, 1 + 2 * od)));
+    goal_norm_.merge(learn::Normalizer::from_raw(gd, cfg_.norm, deltas.subspan(at + 1 + 2 * od, 1 + 2 * gd)));
+  }
+}
+
+void Level::observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng) {
+  check_episode(episode);
+  feed_normalizers(episode, rng);
+}
 
 void Level::store_episode(const learn::EpisodeData& episode, Rng& rng,
                           std::span<const learn::FixedTransition> fixed) {
+  check_episode(episode);
   buffer_.store(episode);
   fixed_.store(fixed, buffer_.episodes());
-  update_normalizers(episode, rng);
+  feed_normalizers(episode, rng);
 }
 
 void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
@@ -181,7 +242,9 @@ learn::UpdateStats Level::train_step(Rng& rng) {
   sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
-  return learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+  if (!stats.fault.empty() && !cfg_.skip_non_finite_updates) throw NonFiniteError(stats.fault, this);
+  return stats;
 }
 
 }  // namespace hindsight::train

@@ -41,18 +41,24 @@ struct LevelConfig {
   double random_eps = 0.3;                                         // probability of a uniform random action
   bool terminal_on_success = false;   // HAC: a transition with reward 0 (goal reached) ends: discount 0
   bool drop_trivial_hindsight = false;  // HER never relabels with a goal reached already (HerSampler)
+  bool skip_non_finite_updates = false;  // a NaN/Inf loss or gradient skips the update instead of throwing
 };
 
 // Per-epoch running means of what a level reports.
 struct LevelStats {
   double actor_loss = 0, critic_loss = 0, q_mean = 0;
   long updates = 0;
-  // Adds one update's figures.
+  long skipped = 0;  // updates skipped for a NaN/Inf loss or gradient (they add no figures)
+  // Adds one update's figures, or counts it as skipped when it has a fault.
   void add(const learn::UpdateStats& s);
   // Means over the updates added so far (NaN when there were none).
   learn::UpdateStats mean() const;
 };
 
+// Every value a level takes in (observations, goals, stored episodes), its normalizer statistics and its
+// updates are checked for NaN and infinity; a bad one throws NonFiniteError with origin() == the level,
+// so the trainer can say which level, what and when. The one exception: with skip_non_finite_updates a
+// bad update is skipped and reported in its stats instead.
 class Level {
  public:
   // A level with fresh networks (seeded), empty buffer and empty normalizers.
@@ -64,12 +70,23 @@ class Level {
   // Maps an env-unit action to the actor's [-1, 1] units (what the buffer stores).
   void to_unit_action(std::span<const double> action, std::span<float> out) const;
   // Stores an episode (actions already in [-1, 1] units) with the fixed transitions that belong to it
-  // (HAC penalties) and, unless frozen, updates the normalizers with its observations and its goals
-  // relabelled as HER would (rng draws the relabelling).
+  // (HAC penalties) and, unless frozen, records its observations and its goals relabelled as HER would
+  // (rng draws the relabelling) as pending normalizer samples.
   void store_episode(const learn::EpisodeData& episode, Rng& rng,
                      std::span<const learn::FixedTransition> fixed = {});
-  // Feeds an episode into the normalizers only (warm-up); goals relabelled as in store_episode.
+  // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
+
+  // Pending samples reach the normalizers only through the next two calls (the trainer's sync, once per
+  // cycle), so every rank normalizes with the same statistics: those of all ranks' data.
+  //
+  // The pending statistics (observations then goals, each as Normalizer::raw()); clears them.
+  std::vector<double> take_normalizer_delta();
+  // Merges deltas (take_normalizer_delta() results concatenated, one per rank, in rank order) into the
+  // normalizers, in that order; throws Error on a wrong size or invalid statistics.
+  void merge_normalizer_deltas(std::span<const double> deltas);
+  // Size of one take_normalizer_delta() result.
+  std::size_t normalizer_delta_size() const;
   // The batch train_step() learns from: n rows, each a fixed transition with probability
   // F / (F + N / (1 - p)) (F fixed, N stored transitions, p the HER relabel probability, so a stored
   // transition weighs as much as itself and its relabelled copies would if they were stored, as in
@@ -101,11 +118,16 @@ class Level {
                    std::vector<float>& out) const;
 
  private:
+  // Throws NonFiniteError naming the first NaN/Inf value of an episode.
+  void check_episode(const learn::EpisodeData& episode) const;
+  // update_normalizers, with statistics that would stop being finite reported as this level's fault.
+  void feed_normalizers(const learn::EpisodeData& episode, Rng& rng);
   void update_normalizers(const learn::EpisodeData& episode, Rng& rng);
 
   LevelSpec spec_;
   LevelConfig cfg_;
   learn::Normalizer obs_norm_, goal_norm_;
+  learn::Normalizer obs_delta_, goal_delta_;  // samples since the last take_normalizer_delta()
   learn::DdpgLearner learner_;
   learn::ReplayBuffer buffer_;
   learn::FixedReplay fixed_;

@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +20,7 @@
 #include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
+#include "hindsight/plot/plot.hpp"
 #include "hindsight/train/flat_agent.hpp"
 #include "hindsight/train/progress_bar.hpp"
 
@@ -56,6 +60,40 @@ Trajectory random_trajectory(GoalEnv& env, std::uint64_t seed, Rng& rng) {
   return t;
 }
 
+// Test hook (docs/scaling.md): HINDSIGHT_FAULT_INJECT=RANK:KIND makes rank RANK fail just before the
+// first update of the session, while the other ranks wait in a collective, the way real faults strike:
+// KIND is throw (an Error), nan (a NaN gradient) or kill (SIGKILL, as the OOM killer would).
+enum class Fault { kNone, kThrow, kNan, kKill };
+
+Fault injected_fault(int rank) {
+  const char* v = std::getenv("HINDSIGHT_FAULT_INJECT");
+  if (!v || !*v) return Fault::kNone;
+  const std::string text(v);
+  const auto colon = text.find(':');
+  const std::string who = text.substr(0, colon);
+  const std::string kind = colon == std::string::npos ? "" : text.substr(colon + 1);
+  check(!who.empty() && who.size() < 9 && who.find_first_not_of("0123456789") == std::string::npos &&
+            (kind == "throw" || kind == "nan" || kind == "kill"),
+        "HINDSIGHT_FAULT_INJECT='" + text + "': expected RANK:KIND with KIND throw, nan or kill");
+  if (std::stoi(who) != rank) return Fault::kNone;
+  return kind == "throw" ? Fault::kThrow : kind == "nan" ? Fault::kNan : Fault::kKill;
+}
+
+void inject_fault(Fault fault, RankSync& sync) {
+  switch (fault) {
+    case Fault::kNone:
+      return;
+    case Fault::kThrow:
+      throw Error("fault injected by HINDSIGHT_FAULT_INJECT");
+    case Fault::kNan:
+      sync.poison_next_gradient();
+      return;
+    case Fault::kKill:
+      std::raise(SIGKILL);
+      return;
+  }
+}
+
 bool is_directory(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -88,6 +126,7 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.noise_eps = cfg.noise_eps;
   lc.random_eps = cfg.random_eps;
   lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
+  lc.skip_non_finite_updates = cfg.nan_policy == NanPolicy::skip;
   return lc;
 }
 
@@ -172,7 +211,7 @@ void load_normalizers(const std::string& path, Agent& agent) {
 }
 
 void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& c,
-                     bool with_replay) {
+                     bool with_replay, const std::string& previous) {
   io::Checkpoint ck;
   const auto levels = agent.levels();
   ck.set("format", nlohmann::json{{"format", "hindsight-checkpoint"},
@@ -185,7 +224,8 @@ void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& age
                                     {"env_steps", c.env_steps},
                                     {"episodes", c.episodes},
                                     {"wall_seconds", c.wall_seconds},
-                                    {"best_success", c.best_success}}
+                                    {"best_success", c.best_success},
+                                    {"ranks", c.ranks}}
                          .dump());
   ck.set("agent/rng", agent.rng().state());
   for (std::size_t i = 0; i < levels.size(); ++i) {
@@ -198,7 +238,11 @@ void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& age
       ck.set(p + "fixed", levels[i]->fixed().save());
     }
   }
-  ck.write(path);
+  if (previous.empty()) {
+    ck.write(path);
+  } else {
+    ck.write_rotating(path, previous);
+  }
 }
 
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent) {
@@ -226,6 +270,8 @@ Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent&
     c.episodes = j.at("episodes").get<long>();
     c.wall_seconds = j.at("wall_seconds").get<double>();
     c.best_success = j.at("best_success").get<double>();
+    // Checkpoints from before multi-rank resume was checked do not say; they came from one process.
+    c.ranks = j.value("ranks", 1);
   } catch (const nlohmann::json::exception&) {
     throw Error(path + ": damaged counters section");
   }
@@ -247,17 +293,70 @@ Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent&
   return c;
 }
 
+void save_rank_state(const std::string& path, Agent& agent, int rank, int epoch) {
+  io::Checkpoint ck;
+  const auto levels = agent.levels();
+  ck.set("format", nlohmann::json{{"format", "hindsight-rank-state"},
+                                  {"version", kCheckpointVersion},
+                                  {"rank", rank},
+                                  {"epoch", epoch},
+                                  {"levels", levels.size()}}
+                       .dump());
+  ck.set("agent/rng", agent.rng().state());
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    ck.set("level/" + std::to_string(i) + "/replay", levels[i]->buffer().save());
+  }
+  ck.write(path);
+}
+
+void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch) {
+  check(io::file_exists(path), path + " is missing: it holds rank " + std::to_string(rank) +
+                                   "'s replay buffers and random stream for epoch " + std::to_string(epoch) +
+                                   " (a resume across nodes needs the run directory on a shared filesystem)");
+  const io::Checkpoint ck = io::Checkpoint::read(path);
+  nlohmann::json fmt;
+  try {
+    fmt = nlohmann::json::parse(ck.get("format"));
+  } catch (const nlohmann::json::exception&) {
+    throw Error(path + ": damaged format section");
+  }
+  const auto levels = agent.levels();
+  check(fmt.value("format", "") == "hindsight-rank-state" && fmt.value("version", 0) == kCheckpointVersion,
+        path + ": not a hindsight rank state of version " + std::to_string(kCheckpointVersion));
+  check(fmt.value("rank", -1) == rank && fmt.value("epoch", -1) == epoch &&
+            fmt.value("levels", 0u) == levels.size(),
+        path + ": written for another rank, epoch or level count than rank " + std::to_string(rank) +
+            ", epoch " + std::to_string(epoch));
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const std::string name = "level/" + std::to_string(i) + "/replay";
+    levels[i]->buffer().load(ck.get(name), path + " " + name);
+  }
+  agent.rng().set_state(ck.get("agent/rng"));
+}
+
 Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&comm) {
   validate(cfg_);
   setup_ = make_setup(cfg_, comm_->rank());  // validates the config against the env before any file is written
+  // Read now so that a bad statistics file is refused before the run directory exists; init_normalizers()
+  // reads it again, for runs that --resume restarts from the beginning.
+  if (cfg_.norm_init == NormInit::file) load_normalizers(cfg_.norm_file, *setup_.agent);
   if (comm_->is_root()) {
-    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name, cfg_.env, cfg_.seed);
-    io::write_file_atomic(io::run_paths(run_dir_).config, to_yaml(cfg_));
+    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name, cfg_.env, cfg_.seed, to_yaml(cfg_));
+    lock_.emplace(run_dir_);
   }
+  // The name holds rank 0's clock time, so the other ranks learn it rather than derive it.
+  comm_->broadcast(run_dir_);
+  counters_.ranks = comm_->size();
+  sync_ = std::make_unique<RankSync>(*comm_);
+  // Each rank resolved the config from its own node's presets and files: they must have agreed.
+  sync_->check_same_text(to_yaml(cfg_), "the resolved config");
 }
 
 Trainer::Trainer(TrainConfig cfg, Comm& comm, std::string run_dir)
-    : cfg_(std::move(cfg)), comm_(&comm), run_dir_(std::move(run_dir)) {
+    : cfg_(std::move(cfg)),
+      comm_(&comm),
+      run_dir_(std::move(run_dir)),
+      sync_(std::make_unique<RankSync>(comm)) {
   validate(cfg_);
   setup_ = make_setup(cfg_, comm_->rank());
 }
@@ -266,24 +365,103 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
   check(is_directory(run_dir), "--resume " + run_dir + ": no such directory");
   check(io::is_run_dir(run_dir), "--resume " + run_dir + ": not a run directory (no config.yaml)");
   const auto paths = io::run_paths(run_dir);
+  // Locked before anything is read: another trainer in this directory would be changing it.
+  std::optional<io::RunLock> lock;
+  if (comm.is_root()) lock.emplace(run_dir);
   TrainConfig cfg = load_config_file(paths.config);
   const TrainConfig original = cfg;
   apply_overrides(cfg, overrides);
   TrainConfig only_epochs = original;
   only_epochs.epochs = cfg.epochs;
   check(cfg == only_epochs, "--resume: only epochs=N may be overridden when resuming a run");
-  check(io::file_exists(paths.latest_checkpoint), "--resume " + run_dir + ": no checkpoint to resume from (" +
-                                                      paths.latest_checkpoint + " is missing)");
   Trainer t(cfg, comm, run_dir);
-  t.counters_ = load_checkpoint(paths.latest_checkpoint, cfg, *t.setup_.agent);
-  t.resumed_ = true;
-  if (comm.is_root() && cfg.epochs != original.epochs) io::write_file_atomic(paths.config, to_yaml(cfg));
+  t.lock_ = std::move(lock);
+  t.sync_->check_same_text(to_yaml(cfg), "the run's config");
+  std::string skipped;
+  const std::string used = t.load_newest_checkpoint(paths, skipped);
+  t.resumed_ = !used.empty();
+  if (t.resumed_) {
+    // Each rank's episodes, seeds and buffers belong to its rank number: another count cannot continue them.
+    check(t.counters_.ranks == comm.size(),
+          "--resume " + run_dir + ": the run was trained with " + std::to_string(t.counters_.ranks) +
+              " rank(s); resume it with as many (mpirun -np " + std::to_string(t.counters_.ranks) + "), not " +
+              std::to_string(comm.size()));
+    // Rank 0's own state is part of the checkpoint; the others kept theirs next to it.
+    if (!comm.is_root()) {
+      load_rank_state(io::rank_checkpoint(paths, comm.rank(), t.counters_.epoch), *t.setup_.agent, comm.rank(),
+                      t.counters_.epoch);
+    }
+  }
+  if (comm.is_root()) {
+    // Every check comes before the first write: a refused resume leaves the run as it was.
+    if (t.resumed_) {
+      t.log_ = io::MetricsLog::resume(paths.progress, t.columns(), t.counters_.epoch);
+    } else {
+      // Killed before its first checkpoint: nothing was trained, the run starts again from the beginning.
+      const std::size_t rows = io::file_exists(paths.progress) ? io::read_csv(paths.progress).rows.size() : 0;
+      check(rows == 0, "--resume " + run_dir + ": progress.csv has " + std::to_string(rows) +
+                           " epoch row(s) but no checkpoint is left (" + paths.latest_checkpoint + ", " +
+                           paths.previous_checkpoint + " are missing)");
+      std::fprintf(stderr, "hindsight: note: %s has no checkpoint yet; starting it from the beginning\n",
+                   run_dir.c_str());
+    }
+    if (cfg.epochs != original.epochs) io::write_file_atomic(paths.config, to_yaml(cfg));
+    // Kept for a post-mortem, but out of the rotation: the next save would make it previous.ckpt.
+    if (used == paths.previous_checkpoint && io::file_exists(paths.latest_checkpoint)) {
+      std::error_code ec;
+      std::filesystem::rename(paths.latest_checkpoint, paths.latest_checkpoint + ".unusable", ec);
+      check(!ec, "cannot move " + paths.latest_checkpoint + " aside: " + ec.message());
+    }
+    io::remove_stale_temp_files(paths.root);
+    io::remove_stale_temp_files(paths.checkpoints);
+    if (!skipped.empty()) {
+      std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", used.c_str(), skipped.c_str());
+    }
+  }
   return t;
 }
 
+std::string Trainer::load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped) {
+  for (const std::string& path : {paths.latest_checkpoint, paths.previous_checkpoint}) {
+    if (!io::file_exists(path)) continue;
+    try {
+      counters_ = load_checkpoint(path, cfg_, *setup_.agent);
+      return path;
+    } catch (const Error& e) {
+      skipped += (skipped.empty() ? "" : "; ") + std::string(e.what());
+      setup_ = make_setup(cfg_, comm_->rank());  // the failed load may have filled part of the agent
+    }
+  }
+  check(skipped.empty(), "--resume " + paths.root + ": no usable checkpoint: " + skipped);
+  return "";
+}
+
+std::string Trainer::Position::describe() const {
+  const std::string n = std::string(what) + " " + std::to_string(index);
+  if (epoch == 0) return n;
+  if (cycle == 0) return "epoch " + std::to_string(epoch) + " " + n;
+  return "epoch " + std::to_string(epoch) + " cycle " + std::to_string(cycle) + " " + n;
+}
+
+std::string Trainer::describe(const NonFiniteError& e) {
+  std::string level;
+  const auto levels = setup_.agent->levels();
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    if (static_cast<const void*>(levels[i]) == e.origin()) level = "level " + std::to_string(i) + " ";
+  }
+  return level + e.what() + " at " + at_.describe();
+}
+
 std::vector<std::string> Trainer::columns() const {
-  std::vector<std::string> c{"epoch", "env_steps", "episodes", "wall_seconds", "test/success_rate",
-                             "train/success_rate"};
+  std::vector<std::string> c{"epoch",
+                             "env_steps",
+                             "episodes",
+                             "wall_seconds",
+                             "test/success_rate",
+                             "train/success_rate",
+                             "time/rollout_seconds",
+                             "time/update_seconds",
+                             "time/allreduce_seconds"};
   for (const auto& m : setup_.agent->metric_columns()) c.push_back(m);
   return c;
 }
@@ -294,15 +472,17 @@ void Trainer::init_normalizers() {
     case NormInit::off:
       return;
     case NormInit::file:
-      load_normalizers(cfg_.norm_file, agent);
+      load_normalizers(cfg_.norm_file, agent);  // every rank reads the same file
       break;
     case NormInit::warmup: {
       // Each rank runs its share of the random episodes.
       const int n = cfg_.norm_warmup_episodes;
       const int mine = n / comm_->size() + (comm_->rank() < n % comm_->size() ? 1 : 0);
+      if (n == 0) break;  // statistics learned online only, as baselines
       Rng rng(derive_seed(derive_seed(cfg_.seed, "warmup-actions"), static_cast<std::uint64_t>(comm_->rank())));
       ProgressBar bar("normalizer warm-up", mine, comm_->is_root());
       for (int e = 0; e < mine; ++e) {
+        at_ = {"normalizer warm-up episode", 0, 0, e + 1};
         agent.observe_warmup(random_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e), rng));
         bar.update(e + 1);
       }
@@ -310,6 +490,8 @@ void Trainer::init_normalizers() {
       break;
     }
   }
+  // Every rank's warm-up samples reach every rank: the statistics of all n episodes, before freezing.
+  sync_->sync_normalizers(agent);
   if (cfg_.norm_freeze) {
     for (Level* l : agent.levels()) {
       l->obs_norm().freeze();
@@ -319,69 +501,153 @@ void Trainer::init_normalizers() {
 }
 
 void Trainer::run() {
+  if (comm_->is_root() && !lock_) lock_.emplace(run_dir_);
+  try {
+    train();
+  } catch (const NonFiniteError& e) {
+    throw Error(describe(e));
+  }
+  lock_.reset();  // done writing: the run may be resumed or evaluated by anyone now
+}
+
+void Trainer::train() {
   Agent& agent = *setup_.agent;
   GoalEnv& env = *setup_.env;
-  const auto paths = io::run_paths(run_dir_);
   const bool root = comm_->is_root();
-  std::optional<io::MetricsLog> log;
+  const int ranks = comm_->size();
+  const auto paths = io::run_paths(run_dir_);
   if (root) {
-    log = resumed_ ? io::MetricsLog::resume(paths.progress, columns(), counters_.epoch)
-                   : io::MetricsLog(paths.progress, columns());
+    if (!log_) log_.emplace(paths.progress, columns());
     std::fprintf(stderr, "run directory: %s\n", run_dir_.c_str());
+    if (ranks > 1) std::fprintf(stderr, "ranks: %d (one rollout worker and learner each)\n", ranks);
   }
+  // One model on every rank before the first update. A resumed run loaded the same checkpoint on every
+  // rank already; the broadcast is one message and makes that a guarantee.
+  sync_->broadcast_parameters(agent);
+  sync_->install_gradient_reducers(agent);
   if (!resumed_) {
     init_normalizers();
-    if (root) save_normalizers(run_dir_ + "/normalizer.json", agent);
+    if (root) {
+      save_normalizers(run_dir_ + "/normalizer.json", agent);
+      // The warm-up can be long: a crash from now on resumes after it.
+      save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
+    }
   }
 
-  for (int epoch = counters_.epoch + 1; epoch <= cfg_.epochs; ++epoch) {
+  const Fault fault = injected_fault(comm_->rank());
+  const int first_epoch = counters_.epoch + 1;
+  for (int epoch = first_epoch; epoch <= cfg_.epochs; ++epoch) {
     const auto t0 = Clock::now();
     ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(cfg_.epochs), cfg_.cycles, root);
     int train_success = 0, train_episodes = 0;
+    long steps = 0;
+    double rollout_seconds = 0.0, update_seconds = 0.0;
     for (int cycle = 0; cycle < cfg_.cycles; ++cycle) {
+      const auto c0 = Clock::now();
       for (int e = 0; e < cfg_.episodes_per_cycle; ++e) {
-        const auto index = static_cast<std::uint64_t>(counters_.episodes / comm_->size());
+        at_ = {"episode", epoch, cycle + 1, e + 1};
+        const auto index = static_cast<std::uint64_t>(counters_.episodes / ranks);
         const auto out = agent.run_episode(env, episode_seed(cfg_, "train", comm_->rank(), index), true);
         train_success += out.success ? 1 : 0;
         ++train_episodes;
-        counters_.episodes += comm_->size();
-        counters_.env_steps += static_cast<long>(out.steps) * comm_->size();
+        steps += out.steps;
+        counters_.episodes += ranks;
       }
-      for (int u = 0; u < cfg_.updates_per_cycle; ++u) agent.train_step();
+      // The cycle's samples of every rank reach every rank's normalizers before any update uses them
+      // (baselines updates its normalizer once per cycle, from the cycle's rollouts, too).
+      sync_->sync_normalizers(agent);
+      const auto c1 = Clock::now();
+      if (epoch == first_epoch && cycle == 0) inject_fault(fault, *sync_);
+      for (int u = 0; u < cfg_.updates_per_cycle; ++u) {
+        at_ = {"update", epoch, cycle + 1, u + 1};
+        agent.train_step();
+      }
       agent.update_targets();
+      rollout_seconds += std::chrono::duration<double>(c1 - c0).count();
+      update_seconds += std::chrono::duration<double>(Clock::now() - c1).count();
       bar.update(cycle + 1);
     }
     int test_success = 0;
     for (int i = 0; i < cfg_.test_episodes; ++i) {
+      at_ = {"test episode", epoch, 0, i + 1};
       const auto index = static_cast<std::uint64_t>(epoch) * static_cast<std::uint64_t>(cfg_.test_episodes + 1) + i;
       test_success += agent.run_episode(env, episode_seed(cfg_, "test", comm_->rank(), index), false).success ? 1 : 0;
     }
-    double rates[2] = {cfg_.test_episodes ? static_cast<double>(test_success) / cfg_.test_episodes : NAN,
-                       static_cast<double>(train_success) / train_episodes};
-    comm_->allreduce_sum(rates);
-    rates[0] /= comm_->size();
-    rates[1] /= comm_->size();
+    sync_->check_parameters_agree(agent);
+
+    // Every figure of the row is the mean over the ranks (env steps: the sum), so it describes the job.
+    // The agent reports the same columns on every rank, so the values line up key by key.
+    std::map<std::string, double> row = agent.take_epoch_metrics();
+    row["test/success_rate"] =
+        cfg_.test_episodes ? static_cast<double>(test_success) / cfg_.test_episodes : NAN;
+    row["train/success_rate"] = static_cast<double>(train_success) / train_episodes;
+    row["time/rollout_seconds"] = rollout_seconds;
+    row["time/update_seconds"] = update_seconds;
+    row["time/allreduce_seconds"] = sync_->take_allreduce_stats().seconds;
+    std::vector<double> values;
+    for (const auto& [name, v] : row) values.push_back(v);
+    values.push_back(static_cast<double>(steps));
+    comm_->allreduce_sum(values);
+    std::size_t k = 0;
+    for (auto& [name, v] : row) v = values[k++] / ranks;
+    counters_.env_steps += static_cast<long>(values.back());
     counters_.epoch = epoch;
     counters_.wall_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-    auto metrics = agent.take_epoch_metrics();
+
+    const double test = row["test/success_rate"];
     char suffix[96];
-    std::snprintf(suffix, sizeof suffix, "test=%.3f train=%.3f", rates[0], rates[1]);
+    std::snprintf(suffix, sizeof suffix, "test=%.3f train=%.3f", test, row["train/success_rate"]);
     bar.finish(suffix);
-    if (!root) continue;
-    metrics["epoch"] = epoch;
-    metrics["env_steps"] = static_cast<double>(counters_.env_steps);
-    metrics["episodes"] = static_cast<double>(counters_.episodes);
-    metrics["wall_seconds"] = counters_.wall_seconds;
-    metrics["test/success_rate"] = rates[0];
-    metrics["train/success_rate"] = rates[1];
-    const bool best = std::isfinite(rates[0]) && rates[0] > counters_.best_success;
-    if (best) counters_.best_success = rates[0];
+    row["epoch"] = epoch;
+    row["env_steps"] = static_cast<double>(counters_.env_steps);
+    row["episodes"] = static_cast<double>(counters_.episodes);
+    row["wall_seconds"] = counters_.wall_seconds;
+    const bool best = std::isfinite(test) && test > counters_.best_success;
+    if (best) counters_.best_success = test;
+    save_epoch(epoch, row, best);
+  }
+}
+
+void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bool best) {
+  Agent& agent = *setup_.agent;
+  const auto paths = io::run_paths(run_dir_);
+  const bool several = comm_->size() > 1;
+  if (several && !comm_->is_root()) {
+    // Without a shared filesystem the run directory exists only on rank 0's node; each rank keeps its
+    // state on its own node then.
+    std::error_code ec;
+    std::filesystem::create_directories(paths.checkpoints, ec);
+    check(!ec, "cannot create " + paths.checkpoints + ": " + ec.message());
+    save_rank_state(io::rank_checkpoint(paths, comm_->rank(), epoch), agent, comm_->rank(), epoch);
+  }
+  // Every rank's state for this epoch is on disk before the checkpoint that refers to it.
+  if (several) comm_->barrier();
+  if (comm_->is_root()) {
     // The row goes first: a crash before the checkpoint lands makes resume start from the previous
     // checkpoint, drop this row and run the epoch again, so every epoch appears exactly once.
-    log->append_row(metrics);
-    save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true);
+    log_->append_row(row);
+    save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
     if (best) save_checkpoint(paths.best_checkpoint, cfg_, agent, counters_, false);
     save_normalizers(run_dir_ + "/normalizer.json", agent);
+    if (cfg_.plot_every > 0 && (epoch % cfg_.plot_every == 0 || epoch == cfg_.epochs)) write_plots();
+  }
+  if (several) {
+    // This epoch's checkpoint has landed; until now a crash would have resumed from the previous epoch,
+    // whose rank states are only now no longer needed.
+    comm_->barrier();
+    if (!comm_->is_root()) std::remove(io::rank_checkpoint(paths, comm_->rank(), epoch - 1).c_str());
+  }
+}
+
+void Trainer::write_plots() {
+  try {
+    plot::plot_runs({run_dir_}, plot::PlotOptions{io::run_paths(run_dir_).plots});
+  } catch (const std::exception& e) {
+    // Curves are a convenience: a missing gnuplot or a full disk must not stop hours of training.
+    if (!plot_warned_) {
+      std::fprintf(stderr, "hindsight: warning: plots not written (%s); training continues\n", e.what());
+      plot_warned_ = true;
+    }
   }
 }
 

@@ -1,16 +1,21 @@
 #pragma once
 // The training loop (epochs x cycles x episodes x updates, as baselines HER), normalizer
 // initialisation (warm-up, file, off, freeze), per-epoch tests, progress.csv, checkpoints and resume.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "hindsight/core/finite.hpp"
 #include "hindsight/env/goal_env.hpp"
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
+#include "hindsight/io/metrics_log.hpp"
+#include "hindsight/io/run_dir.hpp"
 #include "hindsight/train/agent.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/rank_sync.hpp"
 
 namespace hindsight::train {
 
@@ -43,23 +48,49 @@ struct Counters {
   long episodes = 0;           // training episodes (all ranks)
   double wall_seconds = 0.0;   // training time, summed over resumed sessions
   double best_success = -1.0;  // best test success so far
+  int ranks = 1;               // MPI ranks the run trains with; a resume must use as many
 };
+// When previous is given, the file at path is kept there (see io::write_file_rotating).
 void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& counters,
-                     bool with_replay);
+                     bool with_replay, const std::string& previous = "");
 // Restores a checkpoint written for the same env and level count into agent; returns its counters.
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent);
+// Saves what is private to one rank of a multi-rank run (its random stream and replay buffers), atomically.
+void save_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
+// Restores a save_rank_state file, checking it belongs to this rank and epoch.
+void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
 // Writes every level's normalizer statistics as one JSON file (usable as norm_file by a later run).
 void save_normalizers(const std::string& path, Agent& agent);
 // Loads statistics written by save_normalizers into the agent's levels (dims must match).
 void load_normalizers(const std::string& path, Agent& agent);
 
+// Under MPI (comm.size() > 1) every rank runs its own episodes and keeps its own replay buffers; the
+// ranks share one model through RankSync: parameters broadcast at the start, gradients averaged before
+// every optimizer step, normalizer statistics merged after the warm-up and in every cycle before the
+// updates. Rank 0 alone writes progress.csv, checkpoints and normalizer.json; each other rank writes its
+// own state (random stream, replay buffers) next to the checkpoint, so a resume with as many ranks
+// continues exactly where every rank stopped.
+//
+// Crash safety: every run file is written atomically; each epoch appends its progress.csv row, then
+// writes checkpoints/latest.ckpt, keeping the one it replaces as previous.ckpt. An epoch-0 checkpoint
+// follows the normalizer warm-up. Resume loads latest.ckpt, or previous.ckpt when latest is missing or
+// unusable, drops the progress rows after that checkpoint's epoch and continues; a run killed before its
+// first checkpoint starts again from the beginning. The run directory is locked while a trainer may write
+// it (from construction until run() returns).
+//
+// NaN/Inf: levels check their inputs, normalizer statistics and updates (see Level); the first bad value
+// stops the run with one line naming the level, what and where ("level 0 critic loss is NaN at epoch 3
+// cycle 12 update 7", counted from 1), before that epoch's row and checkpoint are written, so the last
+// good checkpoint stays. With nan_policy=skip a bad update is skipped instead (l0/skipped_updates).
 class Trainer {
  public:
-  // A new run: validates cfg, creates the run directory (root rank) and writes config.yaml.
+  // A new run: validates cfg and the normalizer file, creates the run directory with config.yaml (root
+  // rank) and locks it.
   Trainer(TrainConfig cfg, Comm& comm);
-  // Resumes the run in run_dir from its newest valid checkpoint; overrides may extend epochs.
+  // Resumes the run in run_dir from its newest usable checkpoint; overrides may extend epochs. Everything
+  // is checked before any file is changed. The job must have as many ranks as the run was trained with.
   static Trainer resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm);
-  // Trains until cfg.epochs epochs are complete.
+  // Trains until cfg.epochs epochs are complete; a NaN/Inf throws Error saying where.
   void run();
   // The run directory.
   const std::string& run_dir() const { return run_dir_; }
@@ -69,16 +100,38 @@ class Trainer {
   Agent& agent() { return *setup_.agent; }
 
  private:
+  // Where the loop is, for NaN/Inf messages: "epoch 3 cycle 12 update 7" (counted from 1).
+  struct Position {
+    const char* what = "start";  // "episode", "update", "test episode", "normalizer warm-up episode"
+    int epoch = 0, cycle = 0, index = 0;
+    std::string describe() const;
+  };
+
   Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
+  void train();
   void init_normalizers();
+  // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
+  void write_plots();
   std::vector<std::string> columns() const;
+  void save_epoch(int epoch, const std::map<std::string, double>& row, bool best);
+  // Loads latest.ckpt, else previous.ckpt, and returns the path used ("" when neither exists); why a file
+  // was skipped goes to skipped. Error when files exist but none is usable.
+  std::string load_newest_checkpoint(const io::RunPaths& paths, std::string& skipped);
+  // The one-line message for a NaN/Inf: level, what, where.
+  std::string describe(const NonFiniteError& e);
 
   TrainConfig cfg_;
   Comm* comm_;
   std::string run_dir_;
+  // On the heap: the learners' gradient reducers point to it, and a Trainer may be moved.
+  std::unique_ptr<RankSync> sync_;
   Setup setup_;
+  std::optional<io::MetricsLog> log_;
   Counters counters_;
   bool resumed_ = false;
+  bool plot_warned_ = false;
+  std::optional<io::RunLock> lock_;  // root rank: held from construction (or run()) until run() ends
+  Position at_;
 };
 
 }  // namespace hindsight::train

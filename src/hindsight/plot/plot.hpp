@@ -1,0 +1,45 @@
+#pragma once
+// Learning curves from progress.csv: one PNG per metric, one line per level and per run, so several runs
+// overlaid in one figure make an A/B comparison. gnuplot draws (pngcairo, or png where cairo is missing)
+// from a generated script and data files in a temporary directory; smoothing happens here.
+#include <span>
+#include <string>
+#include <vector>
+
+namespace hindsight::plot {
+
+struct PlotOptions {
+  std::string out_dir;          // where the PNGs go (created if missing)
+  int smooth = 1;               // centred moving-average width in points; 1 = raw values
+  std::string x = "env_steps";  // x axis: env_steps, epoch or wall_seconds
+  int width = 800;              // image width in pixels
+  int height = 480;             // image height in pixels
+};
+
+// One figure: its file stem and the progress.csv columns it draws (per level, or a single column).
+struct FigureSpec {
+  std::string name;                  // file stem, e.g. "test_success_rate" or "level_actor_loss"
+  std::string title;                 // figure title
+  std::vector<std::string> columns;  // columns drawn, e.g. {"l0/actor_loss", "l1/actor_loss"}
+  bool per_level = false;            // columns are one metric's "l<i>/" columns (legend names the level)
+};
+
+// The figures for a union of progress.csv headers: every column except the counters (epoch, env_steps,
+// episodes, wall_seconds); "l<i>/<metric>" columns of all levels share the figure "level_<metric>",
+// any other "a/b" column gets the figure "a_b". Ordered: test and train success first, then by name.
+std::vector<FigureSpec> figure_specs(const std::vector<std::string>& columns);
+// Centred moving average of width w (edges average the points available); w <= 1 returns values.
+std::vector<double> moving_average(std::span<const double> values, int w);
+// A run's name in legends: the basename of its directory.
+std::string run_label(const std::string& run_dir);
+// What plot_runs wrote.
+struct PlotResult {
+  std::vector<std::string> written;  // PNG paths
+  std::vector<std::string> empty;    // figures skipped because no run has a finite value in their columns
+};
+// Writes one PNG per figure for the runs' progress.csv files into opts.out_dir (each file atomically).
+// Throws Error on a missing gnuplot, an unreadable run, a bad option, or a gnuplot failure (then no PNG
+// is written at all).
+PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions& opts);
+
+}  // namespace hindsight::plot

@@ -1,0 +1,130 @@
+// `mpirun -np 2 hindsight train ...` end to end (built only with MPI): learning, resume rules, and a
+// failing rank stopping the whole job.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "hindsight/io/metrics_log.hpp"
+#include "hindsight/io/run_dir.hpp"
+#include "support/run_cli.hpp"
+
+namespace hindsight {
+namespace {
+
+using testing::CliResult;
+using testing::run_shell;
+
+// What `timeout` returns when it had to stop the command: the test's own limit was exceeded.
+constexpr int kTimedOut = 124;
+
+// `hindsight <args>` on `ranks` ranks, limited to `limit_s` seconds. The environment suits containers and
+// small machines: root allowed, more ranks than cores allowed, no CMA single-copy (often blocked in
+// containers), one BLAS thread per rank, and waiting ranks yield their core (tests run two at a time on
+// two cores: a rank spinning in a collective would starve the rank it waits for).
+CliResult mpirun(int ranks, const std::string& args, int limit_s, const std::string& env = "") {
+  const std::string cmd =
+      "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
+      "OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1 OMP_NUM_THREADS=1 "
+      "OMP_WAIT_POLICY=PASSIVE " +
+      env + " timeout -k 10 " + std::to_string(limit_s) + " " + HINDSIGHT_MPIEXEC + " " +
+      HINDSIGHT_MPIEXEC_NUMPROC_FLAG + " " + std::to_string(ranks) + " " + HINDSIGHT_BINARY + " " + args;
+  return run_shell(cmd);
+}
+
+// A fresh directory for this test's runs.
+std::string out_dir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+  for (char& c : name) c = c == '/' ? '_' : c;
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("hindsight_mpirun_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+// The run directory a successful `hindsight train` printed as "run: DIR".
+std::string run_dir_of(const CliResult& r) {
+  const std::string line = testing::last_line(r.out);
+  return line.rfind("run: ", 0) == 0 ? line.substr(5) : "";
+}
+
+TEST(MpirunTrain, TwoRanksLearnFetchReach) {
+  const CliResult train = mpirun(2, "train --env FetchReach --epochs 5 --out " + out_dir(), 800);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const std::string dir = run_dir_of(train);
+  ASSERT_FALSE(dir.empty()) << train.out;
+  EXPECT_NE(train.err.find("ranks: 2"), std::string::npos) << train.err;
+  // Rank 0 alone writes the log: one row per epoch, steps of both ranks (5 epochs x 10 cycles x 2 episodes
+  // x 50 steps per rank).
+  const io::CsvTable csv = io::read_csv(io::run_paths(dir).progress);
+  ASSERT_EQ(csv.rows.size(), 5u);
+  EXPECT_EQ(csv.rows.back()[csv.column("env_steps")], 2 * 5 * 10 * 2 * 50);
+
+  const CliResult eval = testing::run_cli("eval " + dir + " --episodes 100");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const auto at = eval.out.find("\nsuccess_rate=");
+  ASSERT_NE(at, std::string::npos) << eval.out;
+  EXPECT_GE(std::stod(eval.out.substr(at + 14)), 0.95) << eval.out;
+}
+
+TEST(MpirunTrain, ResumeNeedsTheRankCountTheRunWasTrainedWith) {
+  const std::string tiny =
+      " cycles=2 updates_per_cycle=5 hidden=[32,32] batch_size=32 test_episodes=1 norm_warmup_episodes=2";
+  const CliResult train = mpirun(2, "train --env FetchReach --epochs 1 --out " + out_dir() + tiny, 300);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const std::string dir = run_dir_of(train);
+  ASSERT_FALSE(dir.empty()) << train.out;
+  EXPECT_TRUE(std::filesystem::exists(io::rank_checkpoint(io::run_paths(dir), 1, 1)));
+
+  const CliResult alone = testing::run_cli("train --resume " + dir + " --epochs 2");
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_NE(
+      alone.err.find("the run was trained with 2 rank(s); resume it with as many (mpirun -np 2), not 1"),
+      std::string::npos)
+      << alone.err;
+  EXPECT_EQ(testing::line_count(alone.err), 1) << alone.err;
+
+  const CliResult resumed = mpirun(2, "train --resume " + dir + " --epochs 2", 300);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(io::read_csv(io::run_paths(dir).progress).rows.size(), 2u);
+}
+
+struct Failure {
+  const char* kind;     // HINDSIGHT_FAULT_INJECT kind
+  const char* message;  // what the job's stderr must say
+};
+
+// Names the case in ctest's listing.
+void PrintTo(const Failure& f, std::ostream* os) { *os << f.kind; }
+
+class MpirunRankFailure : public ::testing::TestWithParam<Failure> {};
+
+// Rank 1 fails just before its first update, while rank 0 waits in the gradient all-reduce: the job must
+// end, non-zero, saying which rank failed. `timeout` is the test's own limit; a hang would hit it.
+TEST_P(MpirunRankFailure, StopsTheWholeJobNamingTheRank) {
+  const Failure f = GetParam();
+  const auto t0 = std::chrono::steady_clock::now();
+  const CliResult r = mpirun(2, "train --env FetchReach --epochs 50 --out " + out_dir(), 60,
+                             std::string("HINDSIGHT_FAULT_INJECT=1:") + f.kind);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("rank 1 %s: mpirun exited with %d after %.1f s (start-up included)\n", f.kind, r.exit_code,
+              seconds);
+  EXPECT_NE(r.exit_code, kTimedOut) << "the job hung until the test's limit\n" << r.err;
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(f.message), std::string::npos) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, MpirunRankFailure,
+    ::testing::Values(Failure{"throw", "hindsight: rank 1: fault injected by HINDSIGHT_FAULT_INJECT"},
+                      Failure{"nan", "hindsight: rank 1: level 0: a gradient holds NaN or infinite values"},
+                      Failure{"kill", "rank 1 with PID"}),
+    [](const ::testing::TestParamInfo<Failure>& info) { return std::string(info.param.kind); });
+
+}  // namespace
+}  // namespace hindsight

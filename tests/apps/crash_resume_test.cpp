@@ -1,0 +1,179 @@
+// `hindsight train` killed with SIGKILL at random moments and resumed, twenty times: every checkpoint on
+// disk stays readable, progress.csv never holds an epoch twice or skips one, and the finished run equals
+// one that was never interrupted.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "hindsight/io/checkpoint.hpp"
+#include "hindsight/io/metrics_log.hpp"
+#include "hindsight/io/run_dir.hpp"
+#include "support/child_process.hpp"
+#include "support/run_cli.hpp"
+
+namespace hindsight::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kEpochs = 60;
+constexpr int kKills = 20;
+
+// A tiny FetchReach run; the replay buffer keeps every episode, so checkpoints grow to ~1 MB and their
+// writes take a noticeable share of each epoch.
+std::vector<std::string> train_args(const std::string& out, const std::string& name) {
+  return {"train", "--env", "FetchReach", "--epochs", std::to_string(kEpochs), "--seed", "5", "--out", out,
+          "run_name=" + name, "cycles=2", "episodes_per_cycle=1", "updates_per_cycle=2", "batch_size=16",
+          "hidden=[8]", "test_episodes=1", "norm_warmup_episodes=2", "buffer_size=100000"};
+}
+
+// The epochs column of progress.csv.
+std::vector<double> epochs_of(const std::string& progress) {
+  const auto t = io::read_csv(progress);
+  std::vector<double> e;
+  for (const auto& row : t.rows) e.push_back(row[t.column("epoch")]);
+  return e;
+}
+
+// The rows of progress.csv without the columns that measure time (wall_seconds, time/...).
+std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
+  const auto t = io::read_csv(progress);
+  std::vector<std::vector<double>> rows;
+  for (const auto& r : t.rows) {
+    std::vector<double> kept;
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      if (t.header[j] != "wall_seconds" && t.header[j].rfind("time/", 0) != 0) kept.push_back(r[j]);
+    }
+    rows.push_back(kept);
+  }
+  return rows;
+}
+
+// Every row of two progress.csv files agrees but for wall time (NaN equals NaN).
+void expect_same_rows(const std::string& got_csv, const std::string& want_csv) {
+  const auto got = rows_without_wall_time(got_csv), want = rows_without_wall_time(want_csv);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i].size(), want[i].size());
+    for (std::size_t j = 0; j < got[i].size(); ++j) {
+      if (!(std::isnan(want[i][j]) && std::isnan(got[i][j]))) EXPECT_EQ(got[i][j], want[i][j]) << i << "," << j;
+    }
+  }
+}
+
+bool has_temporary(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
+  const std::string out = ::testing::TempDir() + "crash_resume";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  const std::string logs = out + "/logs";
+  fs::create_directories(logs);
+
+  // The uninterrupted reference, which also measures this machine: the time until training starts (the
+  // "run directory:" line) and the time per epoch, checkpoint writes included.
+  const auto t0 = Clock::now();
+  const pid_t ref_pid = spawn_hindsight(train_args(out, "ref"), logs + "/ref.out", logs + "/ref.err");
+  while (slurp(logs + "/ref.err").find("run directory:") == std::string::npos &&
+         Clock::now() - t0 < std::chrono::seconds(60)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const double startup = std::chrono::duration<double>(Clock::now() - t0).count();
+  ASSERT_EQ(wait_for(ref_pid), 0) << slurp(logs + "/ref.err");
+  const double epoch_time = (std::chrono::duration<double>(Clock::now() - t0).count() - startup) / kEpochs;
+
+  // Kill moments from a fixed seed, spread from mid start-up (run directory creation, warm-up, the
+  // epoch-0 checkpoint) to a few epochs in (epoch boundaries, progress rows, checkpoint writes).
+  std::mt19937 rng(20240607);
+  std::uniform_real_distribution<double> delay(0.5 * startup, startup + 4.0 * epoch_time);
+  const std::string run = out + "/r";
+  const io::RunPaths paths = io::run_paths(run);
+  int fresh_starts = 0, resumes = 0, during_write = 0, between_renames = 0;
+  for (int k = 0; k < kKills; ++k) {
+    const bool exists = io::is_run_dir(run);
+    const auto args = exists ? std::vector<std::string>{"train", "--resume", run} : train_args(out, "r");
+    (exists ? resumes : fresh_starts) += 1;
+    const std::string err = logs + "/kill" + std::to_string(k) + ".err";
+    const pid_t pid = spawn_hindsight(args, logs + "/kill" + std::to_string(k) + ".out", err);
+    std::this_thread::sleep_for(std::chrono::duration<double>(delay(rng)));
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    const int code = wait_for(pid);
+    ASSERT_EQ(code, 128 + SIGKILL) << "launch " << k << " ended by itself before the kill (raise kEpochs if "
+                                   << "it finished): " << slurp(err);
+
+    // What a crash at this moment left behind.
+    if (!fs::exists(run)) {
+      ASSERT_EQ(resumes, 0) << "the run directory vanished after launch " << k;
+      continue;
+    }
+    ASSERT_TRUE(io::is_run_dir(run)) << "a run directory without config.yaml after launch " << k;
+    during_write += has_temporary(paths.checkpoints) || has_temporary(run) ? 1 : 0;
+    between_renames += !fs::exists(paths.latest_checkpoint) && fs::exists(paths.previous_checkpoint) ? 1 : 0;
+    for (const auto& ckpt : {paths.latest_checkpoint, paths.previous_checkpoint, paths.best_checkpoint}) {
+      if (fs::exists(ckpt)) EXPECT_NO_THROW(io::Checkpoint::read(ckpt)) << "after launch " << k;
+    }
+    if (fs::exists(paths.progress)) {
+      const auto epochs = epochs_of(paths.progress);
+      for (std::size_t i = 0; i < epochs.size(); ++i) {
+        ASSERT_EQ(epochs[i], static_cast<double>(i + 1)) << "progress.csv after launch " << k;
+      }
+    }
+  }
+
+  const ChildResult last = run_hindsight({"train", "--resume", run}, logs);
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  std::vector<double> all(kEpochs);
+  for (int i = 0; i < kEpochs; ++i) all[static_cast<std::size_t>(i)] = i + 1;
+  EXPECT_EQ(epochs_of(paths.progress), all);
+  expect_same_rows(paths.progress, out + "/ref/progress.csv");
+  EXPECT_FALSE(has_temporary(paths.checkpoints));
+  std::printf("kills: %d (%d into launches that started the run, %d into resumes); %d left a temporary "
+              "file (killed while writing), %d between the two renames of a rotation; start-up %.2f s, "
+              "epoch %.3f s\n",
+              kKills, fresh_starts, resumes, during_write, between_renames, startup, epoch_time);
+}
+
+TEST(CrashResume, AFullDiskStopsTheRunKeepsTheLastCheckpointAndTheRunResumesLater) {
+  const std::string out = ::testing::TempDir() + "crash_resume_disk";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  auto args = train_args(out, "ref");
+  args[4] = "3";  // epochs
+  ASSERT_EQ(run_hindsight(args, out).exit_code, 0);
+  // The sizes of the epoch-0 and epoch-1 checkpoints (the runs are deterministic): room for the first only.
+  auto one = train_args(out, "sizes");
+  one[4] = "1";
+  ASSERT_EQ(run_hindsight(one, out).exit_code, 0);
+  const auto epoch0 = fs::file_size(out + "/sizes/checkpoints/previous.ckpt");
+  const auto epoch1 = fs::file_size(out + "/sizes/checkpoints/latest.ckpt");
+  ASSERT_LT(epoch0 + 1000, epoch1);
+  args[9] = "run_name=r";
+  const ChildResult full = run_hindsight(args, out, {{}, static_cast<long>((epoch0 + epoch1) / 2)});
+  EXPECT_NE(full.exit_code, 0);
+  EXPECT_EQ(last_line(full.err), "hindsight: cannot write " + out + "/r/checkpoints/latest.ckpt: File too large")
+      << full.err;
+  const io::RunPaths paths = io::run_paths(out + "/r");
+  EXPECT_EQ(epochs_of(paths.progress), std::vector<double>{1});  // the row went first; resume drops it
+  EXPECT_FALSE(has_temporary(paths.checkpoints));
+  const auto counters = nlohmann::json::parse(io::Checkpoint::read(paths.latest_checkpoint).get("counters"));
+  EXPECT_EQ(counters.at("epoch"), 0);  // the epoch-0 checkpoint, intact
+  // Room again: the run continues from epoch 0 and ends as if nothing had happened.
+  const ChildResult resumed = run_hindsight({"train", "--resume", out + "/r"}, out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  expect_same_rows(paths.progress, out + "/ref/progress.csv");
+}
+
+}  // namespace
+}  // namespace hindsight::testing
