@@ -1,5 +1,6 @@
 #include "hindsight/hac/hac_agent.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 

@@ -144,11 +144,12 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env) {
 Setup make_setup(const TrainConfig& cfg, int rank) {
   Setup s;
   s.env = make_env(cfg.env);
+  // Checked with one level too, so a mistyped subgoal space never goes unnoticed.
+  SubgoalSpec subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
   if (cfg.levels == 1) {
     s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env), cfg.seed);
   } else {
-    s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env),
-                                              hac::subgoal_spec_from_name(*s.env, cfg.subgoal), cfg.seed);
+    s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env), std::move(subgoals), cfg.seed);
   }
   s.agent->rng().reseed(derive_seed(derive_seed(cfg.seed, "agent"), static_cast<std::uint64_t>(rank)));
   return s;
