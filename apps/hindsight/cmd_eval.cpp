@@ -43,7 +43,10 @@ int cmd_eval(const Args& args) {
             << "\n";
   std::printf("mean_episode_reward=%.4f\n", r.mean_reward);
   for (int i = 0; i < levels; ++i) {
-    const std::string key = "l" + std::to_string(i) + "/success_rate";
+    // Appended piecewise: GCC 12 misreads `"l" + std::to_string(i)` as an overlapping copy (-Wrestrict).
+    std::string key = "l";
+    key += std::to_string(i);
+    key += "/success_rate";
     const auto it = metrics.find(key);
     double v = it != metrics.end() ? it->second : std::nan("");
     // An agent that counts level success only while training reports NaN here; the top level pursues the

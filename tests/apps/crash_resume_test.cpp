@@ -14,6 +14,7 @@
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "support/child_process.hpp"
+#include "support/progress_rows.hpp"
 #include "support/run_cli.hpp"
 
 namespace hindsight::testing {
@@ -56,33 +57,6 @@ std::vector<double> epochs_of(const std::string& progress) {
   std::vector<double> e;
   for (const auto& row : t.rows) e.push_back(row[t.column("epoch")]);
   return e;
-}
-
-// The rows without the columns that measure time (wall_seconds, time/...), which no two runs share.
-std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
-  const auto t = io::read_csv(progress);
-  std::vector<std::vector<double>> rows;
-  for (const auto& r : t.rows) {
-    std::vector<double> kept;
-    for (std::size_t j = 0; j < r.size(); ++j) {
-      if (t.header[j] != "wall_seconds" && t.header[j].rfind("time/", 0) != 0) kept.push_back(r[j]);
-    }
-    rows.push_back(kept);
-  }
-  return rows;
-}
-
-// Every row of two progress.csv files agrees but for wall time (NaN equals NaN).
-void expect_same_rows(const std::string& got_csv, const std::string& want_csv) {
-  const auto got = rows_without_wall_time(got_csv), want = rows_without_wall_time(want_csv);
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    ASSERT_EQ(got[i].size(), want[i].size());
-    for (std::size_t j = 0; j < got[i].size(); ++j) {
-      if (!(std::isnan(want[i][j]) && std::isnan(got[i][j])))
-        EXPECT_EQ(got[i][j], want[i][j]) << i << "," << j;
-    }
-  }
 }
 
 bool has_temporary(const std::string& dir) {

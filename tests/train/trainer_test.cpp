@@ -12,11 +12,14 @@
 #include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
+#include "support/progress_rows.hpp"
 
 namespace hindsight::train {
 namespace {
 
 namespace fs = std::filesystem;
+using hindsight::testing::expect_same_rows;
+using hindsight::testing::rows_without_wall_time;
 
 std::string fresh_dir(const std::string& name) {
   const std::string d = ::testing::TempDir() + "trainer_test_" + name;
@@ -41,21 +44,6 @@ TrainConfig tiny_reach(const std::string& out) {
   c.out = out;
   c.seed = 7;
   return c;
-}
-
-// The rows of progress.csv without the columns that measure time.
-std::vector<std::vector<double>> rows_without_wall_time(const std::string& progress) {
-  const auto t = io::read_csv(progress);
-  std::vector<std::vector<double>> rows;
-  for (const auto& r : t.rows) {
-    std::vector<double> kept;
-    for (std::size_t j = 0; j < r.size(); ++j) {
-      const std::string& name = t.header[j];
-      if (name != "wall_seconds" && name.rfind("time/", 0) != 0) kept.push_back(r[j]);
-    }
-    rows.push_back(kept);
-  }
-  return rows;
 }
 
 TEST(Trainer, FetchReachLearnsWithinFiveEpochs) {
@@ -96,20 +84,10 @@ TEST(Trainer, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   EXPECT_EQ(resumed.counters().epoch, 2);
   resumed.run();
 
-  const auto ra = rows_without_wall_time(io::run_paths(a.run_dir()).progress);
   const auto rb = rows_without_wall_time(io::run_paths(b.run_dir()).progress);
   ASSERT_EQ(rb.size(), 3u);  // each epoch exactly once
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(rb[i][0], static_cast<double>(i + 1));
-  EXPECT_EQ(ra.size(), rb.size());
-  for (std::size_t i = 0; i < ra.size(); ++i) {
-    for (std::size_t j = 0; j < ra[i].size(); ++j) {
-      if (std::isnan(ra[i][j])) {
-        EXPECT_TRUE(std::isnan(rb[i][j]));
-      } else {
-        EXPECT_DOUBLE_EQ(ra[i][j], rb[i][j]) << "row " << i << " column " << j;
-      }
-    }
-  }
+  expect_same_rows(io::run_paths(b.run_dir()).progress, io::run_paths(a.run_dir()).progress);
 }
 
 TEST(Trainer, ResumeRefusesWhatIsNotARun) {
@@ -258,22 +236,6 @@ TEST(Trainer, FlatLevelConfigResolvesGammaAndTargetClip) {
   EXPECT_EQ(lc.ddpg.q_max, 0.0);
   c.gamma = 0.9;
   EXPECT_NEAR(flat_level_config(c, *env).ddpg.q_min, -10.0, 1e-9);
-}
-
-// Rows of two progress.csv files agree in every column but wall time.
-void expect_same_rows(const std::string& a, const std::string& b) {
-  const auto ra = rows_without_wall_time(a), rb = rows_without_wall_time(b);
-  ASSERT_EQ(ra.size(), rb.size());
-  for (std::size_t i = 0; i < ra.size(); ++i) {
-    ASSERT_EQ(ra[i].size(), rb[i].size());
-    for (std::size_t j = 0; j < ra[i].size(); ++j) {
-      if (std::isnan(ra[i][j])) {
-        EXPECT_TRUE(std::isnan(rb[i][j])) << "row " << i << " column " << j;
-      } else {
-        EXPECT_EQ(ra[i][j], rb[i][j]) << "row " << i << " column " << j;
-      }
-    }
-  }
 }
 
 // Sets HINDSIGHT_TEST_NONFINITE for the envs made while it lives.
