@@ -7,9 +7,12 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/finite.hpp"
+#include "hindsight/io/binary.hpp"
 
 namespace hindsight::learn {
 namespace {
+
+using io::put;
 
 constexpr char kMagic[] = "hindsight-ddpg-v1\n";
 constexpr std::size_t kMagicLength = sizeof(kMagic) - 1;
@@ -34,25 +37,6 @@ std::size_t mlp_parameters(std::int64_t in, const std::vector<std::int64_t>& hid
   }
   return total;
 }
-
-template <class T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
-// Reads the header front to back; every read is bounds-checked.
-struct Reader {
-  const std::string& bytes;
-  std::size_t pos = kMagicLength;
-  template <class T>
-  T get() {
-    check(bytes.size() - pos >= sizeof(T), "ddpg checkpoint: truncated");
-    T value;
-    std::memcpy(&value, bytes.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return value;
-  }
-};
 
 }  // namespace
 
@@ -90,7 +74,7 @@ std::string encode_ddpg_state(const DdpgState& state) {
 
 DdpgState decode_ddpg_state(const std::string& bytes, const DdpgShape& expected) {
   check(bytes.compare(0, kMagicLength, kMagic) == 0, "ddpg checkpoint: not a DDPG learner checkpoint");
-  Reader r{bytes};
+  io::BinaryReader r(bytes, "ddpg checkpoint", kMagicLength);
   DdpgState state;
   DdpgShape& s = state.shape;
   s.input = r.get<std::int64_t>();
@@ -107,13 +91,13 @@ DdpgState decode_ddpg_state(const std::string& bytes, const DdpgShape& expected)
   state.critic_step = r.get<std::int64_t>();
   check(state.actor_step >= 0 && state.critic_step >= 0, "ddpg checkpoint: negative Adam step count");
   const std::size_t floats = s.values();
-  check(bytes.size() == r.pos + sizeof(float) * floats + sizeof(std::uint64_t),
+  check(bytes.size() == r.position() + sizeof(float) * floats + sizeof(std::uint64_t),
         "ddpg checkpoint: truncated or oversized (" + std::to_string(bytes.size()) + " bytes)");
   std::uint64_t stored;
   std::memcpy(&stored, bytes.data() + bytes.size() - sizeof(stored), sizeof(stored));
   check(stored == fnv1a(bytes.data(), bytes.size() - sizeof(stored)), "ddpg checkpoint: checksum mismatch");
   state.values.resize(floats);
-  std::memcpy(state.values.data(), bytes.data() + r.pos, sizeof(float) * floats);
+  std::memcpy(state.values.data(), bytes.data() + r.position(), sizeof(float) * floats);
   // A NaN saved by an older build, or crafted, would otherwise surface only as a NaN loss much later.
   check(all_finite(std::span<const float>(state.values)), "ddpg checkpoint: parameters or Adam state hold NaN or Inf");
   return state;

@@ -4,49 +4,16 @@
 #include <cstring>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/io/binary.hpp"
 
 namespace hindsight::learn {
 namespace {
 
+using io::put;
+using io::put_floats;
+
 constexpr char kMagic[8] = {'H', 'S', 'F', 'I', 'X', 'E', 'D', 'R'};
 constexpr std::uint32_t kVersion = 1;
-
-template <typename T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-void put_floats(std::string& out, const std::vector<float>& v) {
-  out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
-}
-
-// Bounds-checked reading of a blob; a shortfall is reported as truncation at a byte offset.
-class Reader {
- public:
-  Reader(std::string_view bytes, const std::string& where) : bytes_(bytes), where_(where) {}
-  template <typename T>
-  T get() {
-    T v;
-    raw(&v, sizeof(T));
-    return v;
-  }
-  void floats(std::vector<float>& v, std::size_t n) {
-    v.resize(n);
-    raw(v.data(), n * sizeof(float));
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-
- private:
-  void raw(void* dst, std::size_t n) {
-    check(bytes_.size() - pos_ >= n, where_ + ": fixed-transition data truncated at byte " +
-                                         std::to_string(pos_) + " of " + std::to_string(bytes_.size()));
-    std::memcpy(dst, bytes_.data() + pos_, n);
-    pos_ += n;
-  }
-  std::string_view bytes_;
-  const std::string& where_;
-  std::size_t pos_ = 0;
-};
 
 }  // namespace
 
@@ -125,7 +92,7 @@ std::string FixedReplay::save() const {
 void FixedReplay::load(std::string_view bytes, const std::string& where) {
   check(bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0,
         where + ": not a hindsight fixed-transition store (bad magic)");
-  Reader in(bytes.substr(sizeof(kMagic)), where);
+  io::BinaryReader in(bytes, where + ": fixed-transition data", sizeof(kMagic));
   const auto version = in.get<std::uint32_t>();
   check(version == kVersion, where + ": unsupported fixed-transition version " + std::to_string(version));
   const auto obs = in.get<std::int32_t>(), goal = in.get<std::int32_t>(), action = in.get<std::int32_t>();

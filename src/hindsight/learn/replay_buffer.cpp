@@ -4,9 +4,13 @@
 #include <cstring>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/io/binary.hpp"
 
 namespace hindsight::learn {
 namespace {
+
+using io::put;
+using io::put_floats;
 
 constexpr char kMagic[8] = {'H', 'S', 'R', 'E', 'P', 'L', 'A', 'Y'};
 constexpr std::uint32_t kVersion = 1;
@@ -15,45 +19,6 @@ std::string describe(const ReplayDims& d) {
   return "obs " + std::to_string(d.obs) + ", goal " + std::to_string(d.goal) + ", action " +
          std::to_string(d.action) + ", max_steps " + std::to_string(d.max_steps);
 }
-
-template <typename T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-
-void put_floats(std::string& out, std::span<const float> v) {
-  out.append(reinterpret_cast<const char*>(v.data()), v.size_bytes());
-}
-
-// Bounds-checked reading of a blob; every shortfall is reported as truncation at a byte offset.
-class Reader {
- public:
-  Reader(std::string_view bytes, const std::string& where) : bytes_(bytes), where_(where) {}
-
-  void raw(void* dst, std::size_t n) {
-    check(bytes_.size() - pos_ >= n, where_ + ": replay data truncated at byte " + std::to_string(pos_) +
-                                         " of " + std::to_string(bytes_.size()) + " (needed " +
-                                         std::to_string(n) + " more)");
-    std::memcpy(dst, bytes_.data() + pos_, n);
-    pos_ += n;
-  }
-  template <typename T>
-  T get() {
-    T v;
-    raw(&v, sizeof(T));
-    return v;
-  }
-  void floats(std::vector<float>& v, std::size_t n) {
-    v.resize(n);
-    raw(v.data(), n * sizeof(float));
-  }
-  bool done() const { return pos_ == bytes_.size(); }
-
- private:
-  std::string_view bytes_;
-  const std::string& where_;
-  std::size_t pos_ = 0;
-};
 
 }  // namespace
 
@@ -171,7 +136,7 @@ std::string ReplayBuffer::save() const {
 }
 
 void ReplayBuffer::load(std::string_view bytes, const std::string& where) {
-  Reader in(bytes, where);
+  io::BinaryReader in(bytes, where + ": replay data");
   char magic[sizeof(kMagic)];
   in.raw(magic, sizeof(magic));
   check(std::memcmp(magic, kMagic, sizeof(kMagic)) == 0,
