@@ -22,7 +22,7 @@ TEST(HacCli, BadHierarchySettingsAreOneErrorLineAndNoRun) {
       {"levels=0", "levels"},
       {"levels=2 subgoal=0,7", "observation index 7 is beyond the MountainCarContinuous observation (2 values)"},
       {"levels=2 subgoal=velocity", "expected 'default' or comma-separated observation indices"},
-      {"levels=1 subgoal=0,7", "observation index 7 is beyond"},  // checked for a flat run too
+      {"levels=1 subgoal=0,7", "levels=1 has no subgoals"},  // a flat run is told it has no subgoals
   };
   for (const auto& [args, message] : cases) {
     const auto r = run_cli("train --env MountainCarContinuous --out " + out + " " + args);
