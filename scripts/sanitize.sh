@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer): configures a separate
-# build (${SANITIZE_BUILD_DIR:-build-asan}, RelWithDebInfo, -DHINDSIGHT_SANITIZE=ON), builds the test binary and
+# build (${SANITIZE_BUILD_DIR:-build-asan}, -O1 -g1, -DHINDSIGHT_SANITIZE=ON), builds the test binary and
 # the CLI it starts, and runs the tests; the first report stops the process and fails the run.
 # Suppressions (scripts/sanitizers/) cover third-party libraries only, never hindsight code.
 #   usage: scripts/sanitize.sh [extra gtest flags]    SANITIZE_FILTER overrides the test selection
@@ -8,8 +8,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SANITIZE_BUILD_DIR:-$root/build-asan}"
 bash "$root/scripts/setup.sh"
+# -O1 -g1: what the sanitizer documentation recommends for usable reports, and half the compile time of
+# -O2 -g on the LibTorch and JSON-heavy sources (measured 41 s -> 17 s for one test file).
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHINDSIGHT_SANITIZE=ON \
-  -DHINDSIGHT_BUILD_BENCH=OFF ${HINDSIGHT_CMAKE_ARGS:-} >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DHINDSIGHT_BUILD_BENCH=OFF ${HINDSIGHT_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j "${JOBS:-$(nproc)}" --target hindsight_tests hindsight
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
