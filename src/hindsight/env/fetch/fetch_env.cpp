@@ -35,9 +35,10 @@ FetchTaskConfig push_config() {
   c.has_object = true;
   c.block_gripper = true;
   c.target_in_the_air = false;
-  // The published Push drops the 0.2 m extra height the other tasks start with: the closed fingers
-  // begin just above the table, level with the block.
-  c.gripper_start_z = kTableTopZ + kBlockHalf + 0.005;
+  // The published Push drops the 0.2 m extra height the other tasks start with: the arm lowers the
+  // gripper until the fingertips rest on the table, at about (1.348, 0.749, 0.414).
+  c.gripper_start_x = 1.348;
+  c.gripper_start_z = 0.414;
   return c;
 }
 
@@ -94,9 +95,13 @@ FetchEnv::FetchEnv(FetchTaskConfig cfg) : cfg_(std::move(cfg)) {
   // Settle the scene once (gripper under its weld, block onto the table) and keep that state.
   mjData* d = data_.get();
   mj_resetData(m, d);
-  d->qpos[m->jnt_qposadr[mj_require_id(m, mjOBJ_JOINT, "grip_z")]] = cfg_.gripper_start_z - kGripStartZ;
+  d->qpos[m->jnt_qposadr[mj_require_id(m, mjOBJ_JOINT, "grip_x")]] = cfg_.gripper_start_x - kGripStartX;
+  d->qpos[m->jnt_qposadr[mj_require_id(m, mjOBJ_JOINT, "grip_z")]] =
+      std::max(cfg_.gripper_start_z, kTableTopZ + kFingertipBelowGrip) - kGripStartZ;
   mj_forward(m, d);
+  // The mocap target is where the task puts the gripper; the table may stop it short (Push).
   for (int k = 0; k < 3; ++k) d->mocap_pos[3 * mocap_id_ + k] = d->xpos[3 * gripper_body_ + k];
+  d->mocap_pos[3 * mocap_id_ + 2] = cfg_.gripper_start_z;
   for (int s = 0; s < kSettleSteps; ++s) mj_step(m, d);
   forward_kinematics();
   check(mj_warning_total(d) == 0, cfg_.name + ": MuJoCo warning while settling: " + mj_first_warning(d));
@@ -257,13 +262,13 @@ SubgoalSpec FetchEnv::default_subgoal_spec() const {
   if (cfg_.has_object) {
     // Gripper position (obs 0..2) and object position (obs 3..5).
     s.obs_indices = {0, 1, 2, 3, 4, 5};
-    s.bounds.low = {ws.low[0], ws.low[1], ws.low[2], ws.low[0], ws.low[1], kTableTopZ};
+    s.bounds.low = {ws.low[0], ws.low[1], kTableTopZ + kFingertipBelowGrip, ws.low[0], ws.low[1], kTableTopZ};
     s.bounds.high = {ws.high[0], ws.high[1], ws.high[2], ws.high[0], ws.high[1], ws.high[2]};
     s.thresholds = std::vector<double>(6, 0.05);
     s.marker_offsets = {0, 3};
   } else {
     s.obs_indices = {0, 1, 2};
-    s.bounds.low = {ws.low[0], ws.low[1], ws.low[2]};
+    s.bounds.low = {ws.low[0], ws.low[1], kTableTopZ + kFingertipBelowGrip};
     s.bounds.high = {ws.high[0], ws.high[1], ws.high[2]};
     s.thresholds = std::vector<double>(3, 0.05);
     s.marker_offsets = {0};

@@ -23,7 +23,8 @@ struct FetchTaskConfig {
   int n_substeps = 20;               // physics steps per control step
   int max_episode_steps = 50;        // control steps per episode
   double action_scale = 0.05;        // metres of end-effector displacement per unit action
-  double gripper_start_z = 0.535;    // grip point height after reset (m); Push starts just above the table
+  double gripper_start_x = 1.342;    // grip point x after reset (m)
+  double gripper_start_z = 0.535;    // grip point height after reset (m); Push starts on the table
 };
 
 // The published configuration of each task.
@@ -31,10 +32,11 @@ FetchTaskConfig reach_config();
 FetchTaskConfig push_config();
 FetchTaskConfig pick_and_place_config();
 
-// Workspace the mocap target is kept inside (the reach of the arm the gripper stands for); its floor
-// keeps the fingertips just above the table, so the weld never presses the gripper into it.
+// Workspace the mocap target is kept inside (the reach of the arm the gripper stands for). Its floor lies
+// below the table top, as in the published model where nothing clamps the target: the table stops the
+// fingers, and pushing with the fingertips on the table is possible.
 struct Workspace {
-  std::array<double, 3> low{1.0, 0.35, 0.427};
+  std::array<double, 3> low{1.0, 0.35, 0.35};
   std::array<double, 3> high{1.6, 1.15, 0.90};
 };
 

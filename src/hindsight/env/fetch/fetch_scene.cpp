@@ -31,33 +31,43 @@ std::string fetch_scene_xml(bool with_block) {
     <geom name="floor" type="plane" size="3 3 0.1" material="floor_mat"/>
     <camera name="front" pos="2.0 0.75 1.25" xyaxes="0 1 0 -0.753 0 0.659" fovy="45"/>
     <body name="table" pos="1.3 0.75 0.2">
-      <geom name="table_top" type="box" size="0.25 0.35 0.2" material="table_mat" mass="2000" friction="0.5 0.005 0.0001"/>
+      <geom name="table_top" type="box" size="0.25 0.35 0.2" material="table_mat" mass="2000"/>
     </body>
     <body name="mocap" mocap="true" pos="1.342 0.749 0.535"/>
+    <!-- The gripper stands for the Fetch arm's gripper_link: the slide joints' damping and armature
+         reproduce how the arm follows the mocap weld (3.0-3.3 cm per full action step). -->
     <body name="gripper" pos="1.342 0.749 0.535">
-      <joint name="grip_x" type="slide" axis="1 0 0" damping="4" armature="0.2"/>
-      <joint name="grip_y" type="slide" axis="0 1 0" damping="4" armature="0.2"/>
-      <joint name="grip_z" type="slide" axis="0 0 1" damping="4" armature="0.2"/>
+      <joint name="grip_x" type="slide" axis="1 0 0" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
+      <joint name="grip_y" type="slide" axis="0 1 0" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
+      <joint name="grip_z" type="slide" axis="0 0 1" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
       <site name="grip" pos="0 0 0" size="0.008" rgba="1 1 1 0"/>
-      <geom name="palm" type="box" pos="0 0 0.06" size="0.03 0.065 0.015" material="gripper_mat" mass="0.8"/>
-      <geom name="wrist" type="cylinder" pos="0 0 0.11" size="0.025 0.035" material="gripper_mat" mass="0.2"/>
-      <body name="finger_l" pos="0 0 0">
-        <joint name="finger_l" type="slide" axis="0 1 0" range="0 0.05" limited="true" armature="100" damping="1000"/>
-        <geom name="finger_l" type="box" pos="0 0.006 0.01" size="0.012 0.006 0.035" material="finger_mat"
-              mass="0.1" condim="4" friction="0.7 0.005 0.0001"/>
+      <geom name="palm" type="box" pos="0 0 0.075" size="0.03 0.065 0.015" material="gripper_mat" mass="1.0"
+            margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
+      <geom name="wrist" type="cylinder" pos="0 0 0.125" size="0.025 0.035" material="gripper_mat" mass="0.5"
+            margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
+      <!-- Published fingers: boxes of half-extents 0.0385 (along the approach axis, here z), 0.007 and
+           0.0135, centred 0.02 above the grip site, 1.8 mm apart when closed; mass 4, armature 100,
+           damping 1000, condim 4, friction 1 0.05 0.01. -->
+      <body name="finger_l" pos="0 0.0159 0.02">
+        <inertial pos="0 0 0.01" mass="4" diaginertia="0.1 0.1 0.1"/>
+        <joint name="finger_l" type="slide" axis="0 1 0" range="0 0.05" limited="true" armature="100" damping="1000"
+               solreflimit="0.01 1" solimplimit="0.99 0.999 0.01"/>
+        <geom name="finger_l" type="box" pos="0 -0.008 0" size="0.0135 0.007 0.0385" material="finger_mat"
+              condim="4" friction="1 0.05 0.01" margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
       </body>
-      <body name="finger_r" pos="0 0 0">
-        <joint name="finger_r" type="slide" axis="0 -1 0" range="0 0.05" limited="true" armature="100" damping="1000"/>
-        <geom name="finger_r" type="box" pos="0 -0.006 0.01" size="0.012 0.006 0.035" material="finger_mat"
-              mass="0.1" condim="4" friction="0.7 0.005 0.0001"/>
+      <body name="finger_r" pos="0 -0.0159 0.02">
+        <inertial pos="0 0 0.01" mass="4" diaginertia="0.1 0.1 0.1"/>
+        <joint name="finger_r" type="slide" axis="0 -1 0" range="0 0.05" limited="true" armature="100" damping="1000"
+               solreflimit="0.01 1" solimplimit="0.99 0.999 0.01"/>
+        <geom name="finger_r" type="box" pos="0 0.008 0" size="0.0135 0.007 0.0385" material="finger_mat"
+              condim="4" friction="1 0.05 0.01" margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
       </body>
     </body>
 )";
   if (with_block) {
     x << R"(    <body name="object0" pos="1.25 0.53 0.425">
-      <freejoint name="object0"/>
-      <geom name="object0" type="box" size="0.025 0.025 0.025" material="block_mat" mass="2" condim="4"
-            friction="0.5 0.005 0.0001"/>
+      <joint name="object0" type="free" damping="0.01"/>
+      <geom name="object0" type="box" size="0.025 0.025 0.025" material="block_mat" mass="2"/>
       <site name="object0" pos="0 0 0" size="0.005" rgba="1 0 0 0"/>
     </body>
 )";
@@ -69,7 +79,7 @@ std::string fetch_scene_xml(bool with_block) {
     <exclude body1="gripper" body2="finger_r"/>
   </contact>
   <equality>
-    <weld name="mocap_weld" body1="mocap" body2="gripper" solref="0.01 1"/>
+    <weld name="mocap_weld" body1="mocap" body2="gripper" solref="0.02 1" solimp="0.9 0.95 0.001"/>
   </equality>
   <actuator>
     <position name="finger_l" joint="finger_l" kp="30000" ctrllimited="true" ctrlrange="0 0.2"/>
