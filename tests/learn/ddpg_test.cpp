@@ -97,8 +97,10 @@ std::vector<float> flatten(const std::vector<torch::Tensor>& grads) {
 }
 
 // The DDPG losses written plainly with autograd; returns {critic gradient, actor gradient}.
+// The last demo_rows rows are demonstrations: the behaviour-cloning term of Nair et al. (2018) is added.
 std::pair<std::vector<float>, std::vector<float>> reference_gradients(const DdpgLearner& learner,
-                                                                      const Transitions& t) {
+                                                                      const Transitions& t,
+                                                                      std::int64_t demo_rows = 0) {
   const DdpgConfig& cfg = learner.config();
   const int d = learner.input_dim(), ad = learner.action_dim();
   const auto n = static_cast<std::int64_t>(t.n);
@@ -126,7 +128,20 @@ std::pair<std::vector<float>, std::vector<float>> reference_gradients(const Ddpg
   }
   const auto critic_loss = (q_of(critic, torch::cat({s, a}, 1)) - y).pow(2).mean();
   const auto pi = torch::tanh(actor.forward(s));
-  const auto actor_loss = -q_of(critic, torch::cat({s, pi}, 1)).mean() + cfg.action_l2 * pi.pow(2).mean();
+  const auto q_pi = q_of(critic, torch::cat({s, pi}, 1));
+  auto actor_loss = -q_pi.mean() + cfg.action_l2 * pi.pow(2).mean();
+  if (demo_rows > 0) {
+    const auto first = n - demo_rows;
+    torch::Tensor accept;
+    {
+      torch::NoGradGuard no_grad;
+      const auto q_sa = q_of(critic, torch::cat({s, a}, 1));
+      accept = cfg.q_filter ? (q_sa.narrow(0, first, demo_rows) > q_pi.narrow(0, first, demo_rows)).to(torch::kFloat)
+                            : torch::ones({demo_rows, 1});
+    }
+    const auto diff = pi.narrow(0, first, demo_rows) - a.narrow(0, first, demo_rows);
+    actor_loss = actor_loss + cfg.bc_weight * (diff.pow(2) * accept).sum();
+  }
   return {flatten(torch::autograd::grad({critic_loss}, critic.params)),
           flatten(torch::autograd::grad({actor_loss}, actor.params))};
 }
@@ -256,6 +271,55 @@ TEST(DdpgLearner, GradientsMatchAutogradReference) {
     expect_close(seen[0], critic_ref, "critic gradient");
     expect_close(seen[1], actor_ref, "actor gradient");
   }
+}
+
+TEST(DdpgLearner, BehaviourCloningGradientsMatchAutogradReference) {
+  for (const bool q_filter : {false, true}) {
+    SCOPED_TRACE(q_filter ? "Q filter" : "no Q filter");
+    DdpgConfig cfg;
+    cfg.hidden = {32, 24};
+    cfg.bc_weight = 0.3;
+    cfg.q_filter = q_filter;
+    DdpgLearner learner(5, 3, cfg, 12);
+    for (int i = 0; i < 3; ++i) update(learner, random_transitions(5, 3, 64, 40 + i));
+    const auto t = random_transitions(5, 3, 64, 50);
+    const std::int64_t demo_rows = 24;
+    const auto [critic_ref, actor_ref] = reference_gradients(learner, t, demo_rows);
+    const auto [critic_plain, actor_plain] = reference_gradients(learner, t);
+    std::vector<std::vector<float>> seen;
+    learner.set_gradient_reducer([&seen](std::span<float> g) { seen.emplace_back(g.begin(), g.end()); });
+    const auto stats = learner.update(t.s, t.s2, t.a, t.r, t.d, t.n, demo_rows);
+    ASSERT_EQ(seen.size(), 2U);
+    expect_close(seen[0], critic_ref, "critic gradient");  // demonstrations train the critic like any row
+    expect_close(seen[1], actor_ref, "actor gradient");
+    EXPECT_NE(actor_ref, actor_plain) << "the cloning term changes the actor gradient";
+    EXPECT_GT(stats.bc_loss, 0.0);
+    if (!q_filter) EXPECT_DOUBLE_EQ(stats.bc_accepted, 1.0);
+    if (q_filter) EXPECT_LT(stats.bc_accepted, 1.0) << "a fresh critic prefers some actor actions";
+  }
+}
+
+TEST(DdpgLearner, BehaviourCloningPullsTheActorToTheDemonstratedAction) {
+  // Zero rewards leave the critic little to prefer: cloning moves pi(s) to the demonstrated 0.5.
+  DdpgConfig cfg = small_config();
+  cfg.action_l2 = 0.0;
+  cfg.bc_weight = 1.0;
+  cfg.q_filter = false;
+  auto t = random_transitions(3, 2, 64, 60);
+  std::fill(t.r.begin(), t.r.end(), 0.0F);
+  std::fill(t.a.begin(), t.a.end(), 0.5F);
+  auto error_after = [&](std::size_t demo_rows) {
+    DdpgLearner learner(3, 2, cfg, 5);
+    for (int i = 0; i < 300; ++i) learner.update(t.s, t.s2, t.a, t.r, t.d, t.n, demo_rows);
+    std::vector<float> pi(t.n * 2);
+    learner.act(t.s, pi);
+    double e = 0;
+    for (float v : pi) e += std::abs(v - 0.5F);
+    return e / static_cast<double>(pi.size());
+  };
+  const double cloned = error_after(t.n), plain = error_after(0);
+  EXPECT_LT(cloned, 0.1);
+  EXPECT_GT(plain, 3 * cloned);
 }
 
 TEST(DdpgLearner, AdamStepsMatchHandComputedAdam) {

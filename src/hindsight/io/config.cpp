@@ -566,6 +566,14 @@ void validate(const TrainConfig& config) {
   // Likewise a subgoal space that a flat agent would silently ignore.
   check(config.subgoal == "default" || config.levels > 1,
         "subgoal is '" + config.subgoal + "' but levels=1 has no subgoals; set levels >= 2 or drop it");
+  if (config.demos > 0) {
+    check(config.levels == 1, "demos need levels=1 (demonstrations feed the flat learner only)");
+    check(config.env.rfind("Fetch", 0) == 0,
+          "demos need a task with a scripted expert (the Fetch tasks), not '" + config.env + "'");
+    check(config.demo_batch_size < config.batch_size,
+          "demo_batch_size (" + std::to_string(config.demo_batch_size) + ") must be below batch_size (" +
+              std::to_string(config.batch_size) + ")");
+  }
   const std::size_t n = config.H.size(), below_top = static_cast<std::size_t>(config.levels - 1);
   const std::string per_level =
       below_top > 1 ? std::to_string(below_top) + " (one per level below the top) or " : "";

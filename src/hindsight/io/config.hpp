@@ -99,6 +99,14 @@ enum class NanPolicy { stop, skip };
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
     "HAC: name of the subgoal space (checked against the env)")                                         \
+  X(demos, int, 0, at_least(0),                                                                         \
+    "expert episodes (the task's scripted expert) recorded first into a demonstration buffer; flat only")\
+  X(demo_batch_size, int, 128, at_least(1),                                                             \
+    "demos > 0: rows of every batch drawn from the demonstrations (baselines 128)")                     \
+  X(bc_weight, double, 7.8, at_least(0),                                                                \
+    "demos > 0: behaviour-cloning weight, sum over demo rows vs mean Q (baselines 0.0078 / 0.001)")     \
+  X(q_filter, bool, true, anything(),                                                                   \
+    "demos > 0: clone a demonstrated action only where the critic rates it above the actor's")          \
   X(nan_policy, NanPolicy, NanPolicy::stop, anything(),                                                 \
     "NaN/Inf loss or gradient: stop (keep the last checkpoint) or skip the update; bad inputs always stop")
 

@@ -158,6 +158,7 @@ struct BatchBuffers {
   at::Tensor q, y;  // critic values and clipped targets (n x 1)
   at::Tensor dq;    // loss gradient at the critic's output (n x 1)
   at::Tensor dpi;   // loss gradient at the actor's output (n x action_dim)
+  at::Tensor q_sa;  // Q(s, a) of the batch, kept for the Q filter (n x 1)
 };
 
 }  // namespace
@@ -178,6 +179,7 @@ void validate(const DdpgConfig& cfg) {
     bad_field("q_init", "in (q_min, 0) with bounded_critic", cfg.q_init);
   }
   if (cfg.torch_threads < 1) bad_field("torch_threads", ">= 1", cfg.torch_threads);
+  if (!(cfg.bc_weight >= 0)) bad_field("bc_weight", ">= 0", cfg.bc_weight);
 }
 
 double bounded_critic_offset(const DdpgConfig& cfg) { return -std::log(cfg.q_min / cfg.q_init - 1.0); }
@@ -237,6 +239,7 @@ struct DdpgLearner::Impl {
     batch.y = at::empty({n, 1}, at::kFloat);
     batch.dq = at::empty({n, 1}, at::kFloat);
     batch.dpi = at::empty({n, act_dim}, at::kFloat);
+    batch.q_sa = at::empty({n, 1}, at::kFloat);
     batch.n = n;
   }
 
@@ -281,7 +284,7 @@ struct DdpgLearner::Impl {
   }
 
   UpdateStats update(const at::Tensor& s, const at::Tensor& s_next, const at::Tensor& a, const at::Tensor& r,
-                     const at::Tensor& discount) {
+                     const at::Tensor& discount, std::int64_t demo_rows) {
     const auto n = s.size(0);
     reserve(n);
     BatchBuffers& b = batch;
@@ -300,6 +303,7 @@ struct DdpgLearner::Impl {
     at::sub_out(b.dq, q, b.y);
     stats.critic_loss = at::dot(b.dq.view(-1), b.dq.view(-1)).item<double>() / static_cast<double>(n);
     stats.q_mean = q.mean().item<double>();
+    if (demo_rows > 0) b.q_sa.copy_(q);
     b.dq.mul_(2.0 / static_cast<double>(n));
     critic_output_grad();
     backward(critic.param, b.xa, b.critic_out, b.dq, &critic.grad, nullptr, 0, b.critic_grad);
@@ -316,6 +320,7 @@ struct DdpgLearner::Impl {
     critic_output_grad();
     backward(critic.param, b.xa, b.critic_out, b.dq, nullptr, &b.dpi, in_dim, b.critic_grad);
     b.dpi.add_(pi, 2.0 * cfg.action_l2 / pi_count);
+    if (demo_rows > 0) add_behaviour_cloning(pi, a, q_pi, demo_rows, stats);
     at::tanh_backward_out(b.dpi, b.dpi, pi);
     backward(actor.param, s, b.actor_out, b.dpi, &actor.grad, nullptr, 0, b.actor_grad);
 
@@ -331,6 +336,23 @@ struct DdpgLearner::Impl {
     adam_step(critic, cfg.critic_lr);
     adam_step(actor, cfg.actor_lr);
     return stats;
+  }
+
+  // Behaviour cloning on the last demo_rows rows (Nair et al. 2018): adds bc_weight * |pi - a|^2 of every
+  // accepted row to the actor loss and its gradient to batch.dpi. With q_filter a row is accepted only where
+  // the critic (pre-step) rates the demonstrated action above the actor's: Q(s, a) > Q(s, pi(s)).
+  void add_behaviour_cloning(const at::Tensor& pi, const at::Tensor& a, const at::Tensor& q_pi,
+                             std::int64_t demo_rows, UpdateStats& stats) {
+    const std::int64_t n = pi.size(0), first = n - demo_rows;
+    const at::Tensor diff = pi.narrow(0, first, demo_rows) - a.narrow(0, first, demo_rows);
+    at::Tensor accept = cfg.q_filter
+                            ? at::gt(batch.q_sa.narrow(0, first, demo_rows), q_pi.narrow(0, first, demo_rows))
+                                  .to(at::kFloat)
+                            : at::ones({demo_rows, 1}, at::kFloat);
+    const at::Tensor masked = diff * accept;
+    stats.bc_loss = cfg.bc_weight * at::sum(masked * masked).item<double>();
+    stats.bc_accepted = accept.mean().item<double>();
+    batch.dpi.narrow(0, first, demo_rows).add_(masked, 2.0 * cfg.bc_weight);
   }
 
   // The networks' shape, as the state bytes record it.
@@ -385,7 +407,7 @@ double DdpgLearner::q_value(std::span<const float> input, std::span<const float>
 
 UpdateStats DdpgLearner::update(std::span<const float> inputs, std::span<const float> next_inputs,
                                 std::span<const float> actions, std::span<const float> rewards,
-                                std::span<const float> discounts, std::size_t n) {
+                                std::span<const float> discounts, std::size_t n, std::size_t demo_rows) {
   const auto d = static_cast<std::size_t>(impl_->in_dim), ad = static_cast<std::size_t>(impl_->act_dim);
   check(n > 0, "ddpg update: empty batch");
   auto expect = [n](std::span<const float> s, std::size_t width, const char* name) {
@@ -397,11 +419,12 @@ UpdateStats DdpgLearner::update(std::span<const float> inputs, std::span<const f
   expect(actions, ad, "actions");
   expect(rewards, 1, "rewards");
   expect(discounts, 1, "discounts");
+  check(demo_rows <= n, "ddpg update: " + std::to_string(demo_rows) + " demo rows in a batch of " + std::to_string(n));
   c10::InferenceMode guard;
   const auto rows = static_cast<std::int64_t>(n);
   return impl_->update(view_of(inputs, {rows, impl_->in_dim}), view_of(next_inputs, {rows, impl_->in_dim}),
                        view_of(actions, {rows, impl_->act_dim}), view_of(rewards, {rows, 1}),
-                       view_of(discounts, {rows, 1}));
+                       view_of(discounts, {rows, 1}), static_cast<std::int64_t>(demo_rows));
 }
 
 void DdpgLearner::update_targets() {

@@ -25,6 +25,9 @@ struct DdpgConfig {
   double q_init = -0.067;        // bounded critic: an untrained one (raw ~ 0) outputs ~q_init, optimistic as
                                  // in HAC's code, so unexplored subgoals look good; in (q_min, 0)
   int torch_threads = 1;         // intra-op threads of LibTorch and OpenBLAS (process-wide settings)
+  double bc_weight = 0.0;        // demonstrations: actor loss += bc_weight * sum over accepted demo rows of
+                                 // |pi(s) - a|^2 (Nair et al. 2018; baselines' aux/prm weights 0.0078/0.001)
+  bool q_filter = true;          // demonstrations: a demo row is accepted only where Q(s, a) > Q(s, pi(s))
 };
 
 // Throws Error naming the first invalid field of cfg.
@@ -37,6 +40,8 @@ struct UpdateStats {
   double critic_loss = 0.0;  // mean squared error of Q(s, a) against the clipped target, before the step
   double q_mean = 0.0;       // mean Q(s, a) over the batch, before the step
   std::string fault;         // empty, or what was NaN/Inf ("critic loss is NaN"): then no step was taken
+  double bc_loss = 0.0;      // demonstrations: sum over accepted demo rows of |pi(s) - a|^2, before the step
+  double bc_accepted = 0.0;  // demonstrations: fraction of demo rows the Q filter accepted
 };
 
 // Deterministic DDPG: parameters come from a private generator seeded by `seed` (never from torch's global
@@ -67,9 +72,11 @@ class DdpgLearner {
   // step. Critic target: y = clip(r + gamma * discount * Q'(s', pi'(s')), q_min, q_max).
   // When a loss or a (reduced) gradient is NaN or infinite, neither network steps, the Adam state is left
   // as it was and the returned stats name the fault; the caller decides whether to stop or go on.
+  // The last demo_rows rows are demonstrations: they train the critic like the others and add the
+  // behaviour-cloning term (bc_weight, q_filter) to the actor loss.
   UpdateStats update(std::span<const float> inputs, std::span<const float> next_inputs,
                      std::span<const float> actions, std::span<const float> rewards,
-                     std::span<const float> discounts, std::size_t n);
+                     std::span<const float> discounts, std::size_t n, std::size_t demo_rows = 0);
   // Polyak-averages the target networks toward the main ones (no-op without target networks).
   void update_targets();
 

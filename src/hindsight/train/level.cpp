@@ -51,6 +51,11 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
       fixed_(buffer_.dims()),
       sampler_(cfg_.her, cfg_.replay_k, spec_.reward, cfg_.drop_trivial_hindsight) {
   check(cfg_.batch_size >= 1, "batch_size must be >= 1");
+  if (cfg_.demo_capacity > 0) {
+    check(cfg_.demo_batch_size >= 1 && cfg_.demo_batch_size < cfg_.batch_size,
+          "demo_batch_size must be in [1, batch_size)");
+    demo_.emplace(buffer_.dims(), cfg_.demo_capacity);
+  }
   for (std::size_t i = 0; i < spec_.action_space.size(); ++i) {
     check(std::isfinite(spec_.action_space.low[i]) && std::isfinite(spec_.action_space.high[i]) &&
               spec_.action_space.low[i] < spec_.action_space.high[i],
@@ -206,7 +211,47 @@ void Level::store_episode(const learn::EpisodeData& episode, Rng& rng,
   feed_normalizers(episode, rng);
 }
 
+void Level::store_demo(const learn::EpisodeData& episode, Rng& rng, bool feed) {
+  check(demo_.has_value(), "this level keeps no demonstrations (demos = 0)");
+  check_episode(episode);
+  demo_->store(episode);
+  if (feed) feed_normalizers(episode, rng);
+}
+
+namespace {
+
+// Appends the rows of extra to out (every field of a TransitionBatch).
+void append_rows(learn::TransitionBatch& out, const learn::TransitionBatch& extra) {
+  const std::size_t n = out.n, m = extra.n;
+  auto cat = [n, m](auto& dst, const auto& src) {
+    const std::size_t width = m == 0 ? 0 : src.size() / m;
+    dst.resize(n * width);
+    dst.insert(dst.end(), src.begin(), src.begin() + static_cast<std::ptrdiff_t>(m * width));
+  };
+  cat(out.o, extra.o);
+  cat(out.o2, extra.o2);
+  cat(out.g, extra.g);
+  cat(out.u, extra.u);
+  cat(out.r, extra.r);
+  cat(out.ag, extra.ag);
+  cat(out.ag2, extra.ag2);
+  cat(out.discount, extra.discount);
+  cat(out.relabelled, extra.relabelled);
+  out.n = n + m;
+}
+
+}  // namespace
+
 void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
+  const bool demos = demo_ && demo_->episodes() > 0;
+  const std::size_t n_demo = demos ? static_cast<std::size_t>(cfg_.demo_batch_size) : 0;
+  sample_experience(n - n_demo, rng, out);
+  if (n_demo == 0) return;
+  sampler_.sample(*demo_, n_demo, rng, demo_batch_);
+  append_rows(out, demo_batch_);
+}
+
+void Level::sample_experience(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
   std::size_t n_fixed = 0;
   if (fixed_.size() > 0) {
     const double weight = 1.0 / (1.0 - sampler_.relabel_probability());
@@ -246,7 +291,8 @@ learn::UpdateStats Level::train_step(Rng& rng) {
   sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
-  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n);
+  const std::size_t demo_rows = demo_ && demo_->episodes() > 0 ? static_cast<std::size_t>(cfg_.demo_batch_size) : 0;
+  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n, demo_rows);
   if (!stats.fault.empty() && !cfg_.skip_non_finite_updates) throw NonFiniteError(stats.fault, this);
   return stats;
 }

@@ -5,6 +5,7 @@
 // batches, and optionally no trivial hindsight goals.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -42,6 +43,8 @@ struct LevelConfig {
   bool terminal_on_success = false;   // HAC: a transition with reward 0 (goal reached) ends: discount 0
   bool drop_trivial_hindsight = false;  // HER never relabels with a goal reached already (HerSampler)
   bool skip_non_finite_updates = false;  // a NaN/Inf loss or gradient skips the update instead of throwing
+  std::size_t demo_capacity = 0;  // transitions the demonstration buffer holds (0: no demonstrations)
+  int demo_batch_size = 128;      // rows of each batch drawn from the demonstration buffer, once it holds any
 };
 
 // Per-epoch running means of what a level reports.
@@ -74,6 +77,12 @@ class Level {
   // (rng draws the relabelling) as pending normalizer samples.
   void store_episode(const learn::EpisodeData& episode, Rng& rng,
                      std::span<const learn::FixedTransition> fixed = {});
+  // Stores an expert episode (actions in [-1, 1] units) in the demonstration buffer, and, when
+  // feed_normalizers, records it as pending normalizer samples as store_episode does (a resumed run
+  // re-records its demonstrations without counting them twice). Throws Error without demo_capacity.
+  void store_demo(const learn::EpisodeData& episode, Rng& rng, bool feed_normalizers);
+  // Transitions in the demonstration buffer.
+  std::size_t demo_transitions() const { return demo_ ? demo_->transitions() : 0; }
   // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
 
@@ -91,7 +100,8 @@ class Level {
   // F / (F + N / (1 - p)) (F fixed, N stored transitions, p the HER relabel probability, so a stored
   // transition weighs as much as itself and its relabelled copies would if they were stored, as in
   // HAC's single buffer), else HER-sampled; HER rows reaching their goal get discount 0 under
-  // terminal_on_success. Fixed rows come last.
+  // terminal_on_success. Fixed rows come next; with demonstrations stored, the last demo_batch_size rows
+  // are HER-sampled from the demonstration buffer (as baselines' HER with demonstrations).
   void sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const;
   // One gradient update on a sample() batch of batch_size rows; returns its figures.
   learn::UpdateStats train_step(Rng& rng);
@@ -118,6 +128,8 @@ class Level {
                    std::vector<float>& out) const;
 
  private:
+  // sample() without the demonstration rows: n rows of HER-sampled and fixed transitions.
+  void sample_experience(std::size_t n, Rng& rng, learn::TransitionBatch& out) const;
   // Throws NonFiniteError naming the first NaN/Inf value of an episode.
   void check_episode(const learn::EpisodeData& episode) const;
   // update_normalizers, with statistics that would stop being finite reported as this level's fault.
@@ -131,9 +143,11 @@ class Level {
   learn::DdpgLearner learner_;
   learn::ReplayBuffer buffer_;
   learn::FixedReplay fixed_;
+  std::optional<learn::ReplayBuffer> demo_;  // expert episodes (demonstrations), when configured
   learn::HerSampler sampler_;
   // Scratch reused across updates (the update is the hot path).
   learn::TransitionBatch batch_;
+  mutable learn::TransitionBatch demo_batch_;
   std::vector<float> in_, in2_;
 };
 

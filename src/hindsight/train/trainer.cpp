@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/env/fetch/scripted_expert.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/hac/subgoal_space.hpp"
@@ -127,6 +128,10 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.random_eps = cfg.random_eps;
   lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
   lc.skip_non_finite_updates = cfg.nan_policy == NanPolicy::skip;
+  lc.demo_capacity = static_cast<std::size_t>(cfg.demos) * static_cast<std::size_t>(env.max_episode_steps());
+  lc.demo_batch_size = cfg.demo_batch_size;
+  lc.ddpg.bc_weight = cfg.demos > 0 ? cfg.bc_weight : 0.0;
+  lc.ddpg.q_filter = cfg.q_filter;
   return lc;
 }
 
@@ -503,6 +508,46 @@ void Trainer::init_normalizers() {
   }
 }
 
+void Trainer::record_demos(bool fresh) {
+  if (cfg_.demos == 0) return;
+  Agent& agent = *setup_.agent;
+  GoalEnv& env = *setup_.env;
+  Level& level = *agent.levels().front();
+  auto expert = fetch::make_scripted_expert(env.name());
+  const int n = cfg_.demos, ranks = comm_->size();
+  const int mine = n / ranks + (comm_->rank() < n % ranks ? 1 : 0);
+  const std::size_t na = env.action_space().size();
+  ProgressBar bar("demonstrations", mine, comm_->is_root() && fresh);
+  long steps = 0;
+  for (int e = 0; e < mine; ++e) {
+    at_ = {"demonstration episode", 0, 0, e + 1};
+    GoalObs o = env.reset(episode_seed(cfg_, "demo", comm_->rank(), static_cast<std::uint64_t>(e)));
+    expert->reset();
+    Trajectory t;
+    t.T = env.max_episode_steps();
+    std::vector<float> unit(static_cast<std::size_t>(t.T) * na);
+    for (int s = 0; s < t.T; ++s) {
+      t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
+      t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
+      t.g.insert(t.g.end(), o.desired_goal.begin(), o.desired_goal.end());
+      const std::vector<double> a = expert->act(o);
+      level.to_unit_action(a, std::span<float>(&unit[static_cast<std::size_t>(s) * na], na));
+      o = env.step(a).obs;
+    }
+    t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
+    t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
+    level.store_demo(to_episode_data(t, std::move(unit)), agent.rng(), fresh);
+    steps += t.T;
+    bar.update(e + 1);
+  }
+  bar.finish();
+  if (!fresh) return;
+  // The demonstrations' env steps are the run's too: every figure against env steps includes them.
+  std::vector<double> total{static_cast<double>(steps)};
+  comm_->allreduce_sum(total);
+  counters_.env_steps += static_cast<long>(total[0]);
+}
+
 void Trainer::run() {
   if (comm_->is_root() && !lock_) lock_.emplace(run_dir_);
   try {
@@ -528,6 +573,8 @@ void Trainer::train() {
   // rank already; the broadcast is one message and makes that a guarantee.
   sync_->broadcast_parameters(agent);
   sync_->install_gradient_reducers(agent, cfg_.nan_policy == NanPolicy::stop);
+  // Demonstrations are not checkpointed: a resumed run records the same episodes again (fixed seeds).
+  record_demos(!resumed_);
   if (!resumed_) {
     init_normalizers();
     // The warm-up can be long: a crash from now on resumes after it (every rank from its own state).

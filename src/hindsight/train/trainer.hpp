@@ -110,6 +110,9 @@ class Trainer {
   Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
   void train();
   void init_normalizers();
+  // Records this rank's share of cfg.demos scripted-expert episodes into level 0's demonstration buffer;
+  // fresh: a new run (they feed the normalizers and count as env steps), else a resume re-recording them.
+  void record_demos(bool fresh);
   // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
   void write_plots();
   std::vector<std::string> columns() const;
