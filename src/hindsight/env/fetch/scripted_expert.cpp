@@ -126,7 +126,7 @@ class PushExpert final : public ScriptedExpert {
   static constexpr double kStandoff = kBlockHalf + 0.025;  // block centre to gripper centre when pushing
   static constexpr double kClearance = 0.08;               // travel height above the block centre
   static constexpr double kDone = 0.02;                    // goal distance at which pushing stops
-  static constexpr double kPushSpeed = 0.25;                // slower pushes keep the block from sliding away
+  static constexpr double kPushSpeed = 1.0;                 // full action along the push line
 };
 
 }  // namespace

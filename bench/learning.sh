@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Learning benchmark: trains one preset on several seeds and prints, per seed, the env steps and wall
+# seconds (training time, progress.csv) at which the per-epoch test success first reached 0.5 and 0.9,
+# the last epoch's test success, and `hindsight eval --episodes 100` of the best and of the last
+# checkpoint; then the median over the seeds. Env steps include demonstration steps (demos=N).
+# The runs stay in OUT (default runs/learning) with their progress.csv, for plots and the README.
+#
+# Usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]
+#   CONFIG  a preset file (e.g. configs/flat/FetchPush-demos.yaml)
+#   SEEDS   e.g. "1 2 3" (the seeds run one after another; PARALLEL=1 runs them all at once)
+#   EPOCHS  epochs per run
+#   RANKS   MPI ranks per run (default 1 = no mpirun)
+# env: BUILD_DIR (build), OUT (runs/learning), NAME (run name prefix, default the config's basename),
+#      PARALLEL (0), MPIEXEC (mpirun)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[ $# -ge 3 ] || { echo "usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]" >&2; exit 2; }
+config="$1" seeds="$2" epochs="$3"
+shift 3
+ranks=1
+if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then ranks="$1"; shift; fi
+build="${BUILD_DIR:-$root/build}"
+bin="$build/hindsight"
+out="${OUT:-runs/learning}"
+name="${NAME:-$(basename "$config" .yaml)}"
+[ -x "$bin" ] || { echo "learning bench: $bin not built (scripts/build.sh)" >&2; exit 1; }
+[ -f "$config" ] || { echo "learning bench: no config file $config" >&2; exit 1; }
+mkdir -p "$out"
+
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1
+
+train() {  # seed [key=value ...]
+  local seed="$1"
+  shift
+  local run="$name-np$ranks-s$seed"
+  local cmd=("$bin" train --config "$config" --seed "$seed" --epochs "$epochs" --out "$out" run_name="$run" "$@")
+  if [ "$ranks" -gt 1 ]; then cmd=("${MPIEXEC:-mpirun}" -n "$ranks" "${cmd[@]}"); fi
+  echo "learning bench: ${cmd[*]}" >&2
+  "${cmd[@]}" >"$out/$run.log" 2>&1 || { tail -3 "$out/$run.log" >&2; return 1; }
+}
+
+pids=()
+for s in $seeds; do
+  if [ "${PARALLEL:-0}" = 1 ]; then train "$s" "$@" & pids+=($!); else train "$s" "$@"; fi
+done
+for p in "${pids[@]}"; do wait "$p"; done
+
+# First epoch at or above a threshold: env steps and wall seconds ("-" when never reached).
+first_at() {  # progress.csv threshold
+  awk -F, -v th="$2" 'NR == 1 { for (i = 1; i <= NF; ++i) c[$i] = i; next }
+    !done && $c["test/success_rate"] >= th { printf "%d %.0f\n", $c["env_steps"], $c["wall_seconds"]; done = 1 }
+    END { if (!done) printf "- -\n" }' "$1"
+}
+last_of() {  # progress.csv column
+  awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; ++i) c[$i] = i; next } { v = $c[col] } END { print v }' "$1"
+}
+eval_of() {  # run checkpoint
+  "$bin" eval "$1" --episodes 100 --checkpoint "$2" 2>/dev/null | awk -F= '/^success_rate=/ { print $2 }'
+}
+
+summary="$out/$name-np$ranks-summary.csv"
+echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last" >"$summary"
+for s in $seeds; do
+  run="$out/$name-np$ranks-s$s"
+  p="$run/progress.csv"
+  read -r s5 w5 < <(first_at "$p" 0.5)
+  read -r s9 w9 < <(first_at "$p" 0.9)
+  echo "$s,$s5,$w5,$s9,$w9,$(last_of "$p" env_steps),$(last_of "$p" wall_seconds),$(last_of "$p" test/success_rate),$(eval_of "$run" best),$(eval_of "$run" latest)" >>"$summary"
+done
+column -s, -t "$summary"
+# Median per column over the seeds ("-", never reached, sorts above every number).
+printf "median"
+for col in $(seq 2 10); do
+  m="$(tail -n +2 "$summary" | cut -d, -f"$col" | sed 's/^-$/1e18/; s/^$/1e18/' | sort -g |
+    awk '{ v[NR] = $1 } END { x = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+           if (x >= 1e17) print "-"; else print x }')"
+  printf "  %s" "$m"
+done
+printf "\n"
+echo "learning bench: summary in $summary"
