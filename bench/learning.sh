@@ -11,7 +11,7 @@
 #   EPOCHS  epochs per run
 #   RANKS   MPI ranks per run (default 1 = no mpirun)
 # env: BUILD_DIR (build), OUT (runs/learning), NAME (run name prefix, default the config's basename),
-#      PARALLEL (0), MPIEXEC (mpirun)
+#      PARALLEL (0), MPIEXEC (mpirun), SUMMARY_ONLY (1: summarize runs already in OUT, train nothing)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -ge 3 ] || { echo "usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]" >&2; exit 2; }
@@ -42,7 +42,8 @@ train() {  # seed [key=value ...]
 }
 
 pids=()
-for s in $seeds; do
+[ "${SUMMARY_ONLY:-0}" = 1 ] && seeds_to_train="" || seeds_to_train="$seeds"
+for s in $seeds_to_train; do
   if [ "${PARALLEL:-0}" = 1 ]; then train "$s" "$@" & pids+=($!); else train "$s" "$@"; fi
 done
 for p in "${pids[@]}"; do wait "$p"; done

@@ -7,6 +7,7 @@
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/stats.hpp"
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
@@ -54,6 +55,11 @@ int cmd_eval(const Args& args) {
     if (!std::isfinite(v) && i == levels - 1) v = r.success_rate;
     std::printf("%s=%.4f\n", key.c_str(), v);
   }
+  // How far the measured rate can be from the policy's true one (Wilson, 95%): 10 episodes cannot tell
+  // 0.9 from 1.0, 100 can.
+  const long successes = std::lround(r.success_rate * episodes);
+  const auto [lo, hi] = wilson_interval(successes, episodes);
+  std::printf("success_rate_ci95=%.4f,%.4f\n", lo, hi);
   std::printf("success_rate=%.4f\n", r.success_rate);
   return 0;
 }

@@ -99,6 +99,8 @@ enum class NanPolicy { stop, skip };
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
     "HAC: name of the subgoal space (checked against the env)")                                         \
+  X(best_episodes, int, 100, at_least(0),                                                               \
+    "best.ckpt: an epoch whose test success is within 0.2 of the best is re-measured on this many; 0 = no")\
   X(demos, int, 0, at_least(0),                                                                         \
     "expert episodes (the task's scripted expert) recorded first into a demonstration buffer; flat only")\
   X(demo_batch_size, int, 128, at_least(1),                                                             \

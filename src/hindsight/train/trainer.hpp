@@ -47,7 +47,7 @@ struct Counters {
   long env_steps = 0;          // env steps taken in training episodes (all ranks)
   long episodes = 0;           // training episodes (all ranks)
   double wall_seconds = 0.0;   // training time, summed over resumed sessions
-  double best_success = -1.0;  // best test success so far
+  double best_success = -1.0;  // best test success so far (over best_episodes episodes when they ran)
   int ranks = 1;               // MPI ranks the run trains with; a resume must use as many
 };
 // When previous is given, the file at path is kept there (see io::write_file_rotating).

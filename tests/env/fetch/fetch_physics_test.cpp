@@ -88,6 +88,16 @@ TEST(FetchPhysics, AFullActionStepMovesTheGripperAsFarAsThePublishedArm) {
   EXPECT_LT(std::abs(o.observation[0] - x), 0.005) << "a zero action stops the gripper within one step";
 }
 
+TEST(FetchPhysics, AZeroActionHoldsTheGripperInPlace) {
+  // The arm carries the gripper's weight: with the soft weld and relative actions it would otherwise sink
+  // 1.2 cm per episode.
+  FetchEnv env(pick_and_place_config());
+  GoalObs o = env.reset(0);
+  const std::vector<double> start = o.observation;
+  for (int t = 0; t < 50; ++t) o = env.step(std::vector<double>{0, 0, 0, 0}).obs;
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(o.observation[k], start[k], 0.002) << "axis " << k;
+}
+
 TEST(FetchPhysics, PushStartsWithTheFingertipsOnTheTable) {
   FetchEnv env(push_config());
   env.reset(0);
@@ -129,15 +139,15 @@ TEST(FetchPhysics, AFullSpeedPushMovesTheBlockWithTheGripperAndKeepsItOnTheTable
       const double gap = 0.0315 + block - gripper;
       SCOPED_TRACE("direction (" + std::to_string(ux) + ", " + std::to_string(uy) + ") offset " + std::to_string(off));
       EXPECT_GT(block, 0.12) << "the block moves with the gripper";
-      EXPECT_LT(gap, 0.08) << "the block is not fired away";
+      EXPECT_LT(gap, 0.06) << "the block is not fired away";
       EXPECT_LT(hop, 0.015) << "the block slides, it does not jump";
       EXPECT_NEAR(o.observation[5], env.height_offset(), 0.002) << "the block rests on the table";
       gap_sum += gap;
       ++n;
     }
   }
-  // Measured with this scene: mean 3.9 cm (published model: about 1.4 cm); the old scene fired the block 0.73 m.
-  EXPECT_LT(gap_sum / n, 0.05);
+  // Measured with this scene: mean 2.8 cm (published model: about 1.4 cm); the old scene fired the block 0.73 m.
+  EXPECT_LT(gap_sum / n, 0.035);
 }
 
 }  // namespace

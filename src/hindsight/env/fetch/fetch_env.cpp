@@ -95,6 +95,10 @@ FetchEnv::FetchEnv(FetchTaskConfig cfg) : cfg_(std::move(cfg)) {
   // Settle the scene once (gripper under its weld, block onto the table) and keep that state.
   mjData* d = data_.get();
   mj_resetData(m, d);
+  // The arm's controller carries the gripper's weight: without this the soft weld lets the gripper sag a
+  // few tenths of a millimetre per step, and since every action is relative to where the gripper is, a
+  // zero action would drift it down 1.2 cm per episode.
+  d->xfrc_applied[6 * gripper_body_ + 2] = m->body_subtreemass[gripper_body_] * -m->opt.gravity[2];
   d->qpos[m->jnt_qposadr[mj_require_id(m, mjOBJ_JOINT, "grip_x")]] = cfg_.gripper_start_x - kGripStartX;
   d->qpos[m->jnt_qposadr[mj_require_id(m, mjOBJ_JOINT, "grip_z")]] =
       std::max(cfg_.gripper_start_z, kTableTopZ + kFingertipBelowGrip) - kGripStartZ;
