@@ -100,7 +100,7 @@ enum class NanPolicy { stop, skip };
   X(subgoal, std::string, "default", not_empty(),                                                       \
     "HAC: name of the subgoal space (checked against the env)")                                         \
   X(best_episodes, int, 100, at_least(0),                                                               \
-    "best.ckpt: an epoch whose test success is within 0.2 of the best is re-measured on this many; 0 = no")\
+    "best.ckpt: an epoch with test success within 0.2 of the best is re-measured on this many; 0 = never")\
   X(demos, int, 0, at_least(0),                                                                         \
     "expert episodes (the task's scripted expert) recorded first into a demonstration buffer; flat only")\
   X(demo_batch_size, int, 128, at_least(1),                                                             \

@@ -654,11 +654,11 @@ void Trainer::train() {
     row["episodes"] = static_cast<double>(counters_.episodes);
     row["wall_seconds"] = counters_.wall_seconds;
     // best.ckpt: the epoch's few test episodes move in steps of 1/test_episodes, too coarse to tell 0.9
-    // from 1.0, so a candidate (within 0.2 of the best, about two standard errors of 10 episodes) is
-    // re-measured on best_episodes episodes of its own seeds, shared among the ranks, and that figure
-    // decides. The agent's metrics for the row were taken above, so these episodes do not enter them.
+    // from 1.0, so a candidate (some test success, within 0.2 of the best: about two standard errors of 10
+    // episodes) is re-measured on best_episodes episodes of its own seeds, shared among the ranks, and that
+    // figure decides. The agent's metrics for the row were taken above, so these episodes do not enter them.
     double score = test;
-    if (cfg_.best_episodes > 0 && std::isfinite(test) && test + 0.2 >= counters_.best_success) {
+    if (cfg_.best_episodes > 0 && std::isfinite(test) && test > 0 && test + 0.2 >= counters_.best_success) {
       at_ = {"best-checkpoint episode", epoch, 0, 0};
       const int n = cfg_.best_episodes;
       const int mine = n / ranks + (comm_->rank() < n % ranks ? 1 : 0);
