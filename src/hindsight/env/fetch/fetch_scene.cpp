@@ -3,6 +3,22 @@
 #include <sstream>
 
 namespace hindsight::fetch {
+namespace {
+
+// One published finger (robot.xml): side +1 on +y, -1 on -y. The body sits 0.0159 from the centre line
+// and the box 0.008 back toward it, so closed fingers leave a 1.8 mm gap; the box is 0.0385 long along
+// the approach axis (here z), centred 0.02 above the grip site; mass 4 and inertia 0.1 as published.
+std::string finger(const char* name, int side) {
+  std::ostringstream x;
+  x << "      <body name=\"" << name << "\" childclass=\"finger\" pos=\"0 " << side * 0.0159 << " 0.02\">\n"
+    << "        <inertial pos=\"0 0 0.01\" mass=\"4\" diaginertia=\"0.1 0.1 0.1\"/>\n"
+    << "        <joint name=\"" << name << "\" axis=\"0 " << side << " 0\"/>\n"
+    << "        <geom name=\"" << name << "\" pos=\"0 " << -side * 0.008 << " 0\" size=\"0.0135 0.007 0.0385\"/>\n"
+    << "      </body>\n";
+  return x.str();
+}
+
+}  // namespace
 
 std::string fetch_scene_xml(bool with_block) {
   std::ostringstream x;
@@ -25,6 +41,16 @@ std::string fetch_scene_xml(bool with_block) {
   </asset>
   <default>
     <geom condim="3" friction="1 0.005 0.0001" solref="0.02 1" solimp="0.9 0.95 0.001" margin="0"/>
+    <!-- The published classes robot0:fetch (every robot geom) and robot0:fetchGripper (the fingers). -->
+    <default class="gripper">
+      <geom margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
+      <joint type="slide" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
+      <default class="finger">
+        <geom type="box" condim="4" friction="1 0.05 0.01" material="finger_mat"/>
+        <joint type="slide" range="0 0.05" limited="true" armature="100" damping="1000" solreflimit="0.01 1"
+               solimplimit="0.99 0.999 0.01"/>
+      </default>
+    </default>
   </default>
   <worldbody>
     <light name="sun" pos="1.3 0.75 2.5" dir="0 0 -1" directional="true" castshadow="true" diffuse="0.5 0.5 0.5"/>
@@ -34,35 +60,16 @@ std::string fetch_scene_xml(bool with_block) {
       <geom name="table_top" type="box" size="0.25 0.35 0.2" material="table_mat" mass="2000"/>
     </body>
     <body name="mocap" mocap="true" pos="1.342 0.749 0.535"/>
-    <!-- The gripper stands for the Fetch arm's gripper_link: the slide joints' damping and armature
-         reproduce how the arm follows the mocap weld (3.0-3.3 cm per full action step). -->
-    <body name="gripper" pos="1.342 0.749 0.535">
-      <joint name="grip_x" type="slide" axis="1 0 0" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
-      <joint name="grip_y" type="slide" axis="0 1 0" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
-      <joint name="grip_z" type="slide" axis="0 0 1" damping=")" << kGripDamping << R"(" armature=")" << kGripArmature << R"("/>
+    <!-- The gripper stands for the Fetch arm's gripper_link: the arm behind it is three slide joints (its
+         weight is carried by FetchEnv, as the arm's controller would). -->
+    <body name="gripper" childclass="gripper" pos="1.342 0.749 0.535">
+      <joint name="grip_x" axis="1 0 0"/>
+      <joint name="grip_y" axis="0 1 0"/>
+      <joint name="grip_z" axis="0 0 1"/>
       <site name="grip" pos="0 0 0" size="0.008" rgba="1 1 1 0"/>
-      <geom name="palm" type="box" pos="0 0 0.075" size="0.03 0.065 0.015" material="gripper_mat" mass="1.0"
-            margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
-      <geom name="wrist" type="cylinder" pos="0 0 0.125" size="0.025 0.035" material="gripper_mat" mass="0.5"
-            margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
-      <!-- Published fingers: boxes of half-extents 0.0385 (along the approach axis, here z), 0.007 and
-           0.0135, centred 0.02 above the grip site, 1.8 mm apart when closed; mass 4, armature 100,
-           damping 1000, condim 4, friction 1 0.05 0.01. -->
-      <body name="finger_l" pos="0 0.0159 0.02">
-        <inertial pos="0 0 0.01" mass="4" diaginertia="0.1 0.1 0.1"/>
-        <joint name="finger_l" type="slide" axis="0 1 0" range="0 0.05" limited="true" armature="100" damping="1000"
-               solreflimit="0.01 1" solimplimit="0.99 0.999 0.01"/>
-        <geom name="finger_l" type="box" pos="0 -0.008 0" size="0.0135 0.007 0.0385" material="finger_mat"
-              condim="4" friction="1 0.05 0.01" margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
-      </body>
-      <body name="finger_r" pos="0 -0.0159 0.02">
-        <inertial pos="0 0 0.01" mass="4" diaginertia="0.1 0.1 0.1"/>
-        <joint name="finger_r" type="slide" axis="0 -1 0" range="0 0.05" limited="true" armature="100" damping="1000"
-               solreflimit="0.01 1" solimplimit="0.99 0.999 0.01"/>
-        <geom name="finger_r" type="box" pos="0 0.008 0" size="0.0135 0.007 0.0385" material="finger_mat"
-              condim="4" friction="1 0.05 0.01" margin="0.001" solref="0.01 1" solimp="0.99 0.99 0.01"/>
-      </body>
-    </body>
+      <geom name="palm" type="box" pos="0 0 0.075" size="0.03 0.065 0.015" material="gripper_mat" mass="1.0"/>
+      <geom name="wrist" type="cylinder" pos="0 0 0.125" size="0.025 0.035" material="gripper_mat" mass="0.5"/>
+)" << finger("finger_l", +1) << finger("finger_r", -1) << R"(    </body>
 )";
   if (with_block) {
     x << R"(    <body name="object0" pos="1.25 0.53 0.425">
