@@ -90,6 +90,53 @@ TEST(Trainer, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   expect_same_rows(io::run_paths(b.run_dir()).progress, io::run_paths(a.run_dir()).progress);
 }
 
+TEST(Trainer, DemonstrationsAreStoredCountedAndRecordedAgainOnResume) {
+  const std::string out = fresh_dir("demos");
+  LocalComm comm;
+  auto push_with_demos = [&out](int epochs, const char* name) {
+    TrainConfig c = tiny_reach(out);
+    c.env = "FetchPush";
+    c.norm_warmup_episodes = 0;
+    c.demos = 2;
+    c.demo_batch_size = 8;
+    c.epochs = epochs;
+    c.run_name = name;
+    return c;
+  };
+  Trainer a(push_with_demos(3, "straight"), comm);
+  a.run();
+  EXPECT_EQ(a.agent().levels().front()->demo_transitions(), 100u);  // 2 expert episodes of 50 steps
+  const auto table = io::read_csv(io::run_paths(a.run_dir()).progress);
+  ASSERT_EQ(table.rows.size(), 3u);
+  // Epoch 1 counts the demonstrations' env steps too: 2 x 50, then 2 cycles x 1 episode x 50.
+  EXPECT_EQ(table.rows[0][table.column("env_steps")], 100 + 2 * 50);
+
+  // A resume records the same demonstrations again without feeding the normalizer or the step count twice:
+  // its rows are those of the uninterrupted run.
+  Trainer b(push_with_demos(2, "split"), comm);
+  b.run();
+  auto resumed = Trainer::resume(b.run_dir(), {"epochs=3"}, comm);
+  resumed.run();
+  EXPECT_EQ(resumed.agent().levels().front()->demo_transitions(), 100u);
+  expect_same_rows(io::run_paths(b.run_dir()).progress, io::run_paths(a.run_dir()).progress);
+}
+
+TEST(Trainer, DemonstrationsNeedAFlatFetchRun) {
+  TrainConfig c = tiny_reach(fresh_dir("demos_bad"));
+  c.demos = 2;
+  c.demo_batch_size = 8;
+  c.levels = 2;
+  EXPECT_THROW(validate(c), Error);
+  c.levels = 1;
+  c.env = "MountainCarContinuous";
+  EXPECT_THROW(validate(c), Error);
+  c.env = "FetchPush";
+  c.demo_batch_size = 32;  // the whole batch
+  EXPECT_THROW(validate(c), Error);
+  c.demo_batch_size = 8;
+  EXPECT_NO_THROW(validate(c));
+}
+
 TEST(Trainer, ResumeRefusesWhatIsNotARun) {
   LocalComm comm;
   const std::string d = fresh_dir("notarun");
