@@ -243,12 +243,15 @@ void append_rows(learn::TransitionBatch& out, const learn::TransitionBatch& extr
 }  // namespace
 
 void Level::sample(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
-  const bool demos = demo_ && demo_->episodes() > 0;
-  const std::size_t n_demo = demos ? static_cast<std::size_t>(cfg_.demo_batch_size) : 0;
+  const std::size_t n_demo = demo_rows();
   sample_experience(n - n_demo, rng, out);
   if (n_demo == 0) return;
   sampler_.sample(*demo_, n_demo, rng, demo_batch_);
   append_rows(out, demo_batch_);
+}
+
+std::size_t Level::demo_rows() const {
+  return demo_ && demo_->episodes() > 0 ? static_cast<std::size_t>(cfg_.demo_batch_size) : 0;
 }
 
 void Level::sample_experience(std::size_t n, Rng& rng, learn::TransitionBatch& out) const {
@@ -291,8 +294,7 @@ learn::UpdateStats Level::train_step(Rng& rng) {
   sample(n, rng, batch_);
   make_inputs(batch_.o, batch_.g, n, in_);
   make_inputs(batch_.o2, batch_.g, n, in2_);
-  const std::size_t demo_rows = demo_ && demo_->episodes() > 0 ? static_cast<std::size_t>(cfg_.demo_batch_size) : 0;
-  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n, demo_rows);
+  learn::UpdateStats stats = learner_.update(in_, in2_, batch_.u, batch_.r, batch_.discount, n, demo_rows());
   if (!stats.fault.empty() && !cfg_.skip_non_finite_updates) throw NonFiniteError(stats.fault, this);
   return stats;
 }

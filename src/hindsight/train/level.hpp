@@ -128,6 +128,8 @@ class Level {
                    std::vector<float>& out) const;
 
  private:
+  // Rows of each batch drawn from the demonstrations: demo_batch_size once any are stored, else 0.
+  std::size_t demo_rows() const;
   // sample() without the demonstration rows: n rows of HER-sampled and fixed transitions.
   void sample_experience(std::size_t n, Rng& rng, learn::TransitionBatch& out) const;
   // Throws NonFiniteError naming the first NaN/Inf value of an episode.
