@@ -292,6 +292,78 @@ TEST(HacTestMode, NoNoiseNoSubgoalTestingNothingStored) {
   EXPECT_TRUE(std::isnan(m.at("l1/penalty_rate")));
 }
 
+// Row r of a float block of width w, as doubles rounded to float.
+std::vector<float> block_row(std::span<const float> v, std::size_t w, std::size_t r) {
+  return {v.begin() + static_cast<std::ptrdiff_t>(w * r), v.begin() + static_cast<std::ptrdiff_t>(w * (r + 1))};
+}
+
+TEST(HacDemonstrations, EachLevelStoresTheSequencesItWouldHaveStoredActingAsTheExpert) {
+  // 3 levels, H = [2, 3], T = 10: a level-1 action spans 2 env steps, a level-2 (top) action 6, so the top
+  // has ceil(10 / 6) = 2 actions. The walk passes (y, z) = (0.05 t, -0.05 t) at step t.
+  std::map<int, std::array<double, 3>> at;
+  for (int t = 0; t <= 10; ++t) at[t] = {0.1 * t, 0.05 * t, -0.05 * t};
+  ScriptedEnv env(script(10, at));
+  HacConfig cfg = small_config(3, {2, 3}, 0.0);
+  cfg.level.demo_capacity = 10;  // one expert episode of T = 10 steps
+  cfg.level.demo_batch_size = 4;
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 9);
+  train::Trajectory t;
+  t.T = 10;
+  for (int s = 0; s <= 10; ++s) {
+    t.obs.insert(t.obs.end(), at[s].begin(), at[s].end());
+    t.ag.push_back(at[s][0]);
+    if (s < 10) {
+      t.g.push_back(5.0);
+      t.actions.push_back(0.1 * s - 0.5);
+    }
+  }
+  agent.store_demo(t, true);
+  const auto yz = [&](int s) { return std::vector<float>{static_cast<float>(0.05 * s), static_cast<float>(-0.05 * s)}; };
+  const auto obs = [&](int s) { return std::vector<float>{static_cast<float>(0.1 * s), yz(s)[0], yz(s)[1]}; };
+  const auto lengths_of = [](const learn::ReplayBuffer& b) {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < b.episodes(); ++i) out.push_back(b.length(i));
+    return out;
+  };
+
+  // Level 0: five sequences of 2 env steps; the goal is the (y, z) reached where the sequence ends.
+  const learn::ReplayBuffer& d0 = *agent.levels()[0]->demos();
+  ASSERT_EQ(lengths_of(d0), (std::vector<int>{2, 2, 2, 2, 2}));
+  EXPECT_EQ(block_row(d0.obs(3), 3, 0), obs(6));
+  EXPECT_EQ(block_row(d0.obs(3), 3, 2), obs(8));
+  EXPECT_EQ(block_row(d0.ag(3), 2, 1), yz(7));
+  EXPECT_EQ(block_row(d0.g(3), 2, 0), yz(8));
+  EXPECT_EQ(block_row(d0.g(3), 2, 1), yz(8));
+  EXPECT_NEAR(d0.actions(3)[1], 0.1 * 7 - 0.5, 1e-6);  // the env action, already in [-1, 1]
+
+  // Level 1: actions of 2 steps, sequences of 3 actions: steps 0-6 and 6-10 (cut by the time limit).
+  // Its actions are the states reached where they end (the hindsight action), its goal the sequence's end.
+  const learn::ReplayBuffer& d1 = *agent.levels()[1]->demos();
+  ASSERT_EQ(lengths_of(d1), (std::vector<int>{3, 2}));
+  EXPECT_EQ(block_row(d1.obs(0), 3, 1), obs(2));
+  EXPECT_EQ(block_row(d1.obs(0), 3, 3), obs(6));
+  EXPECT_EQ(block_row(d1.actions(0), 2, 0), yz(2));
+  EXPECT_EQ(block_row(d1.actions(0), 2, 2), yz(6));
+  EXPECT_EQ(block_row(d1.g(0), 2, 0), yz(6));
+  EXPECT_EQ(block_row(d1.obs(1), 3, 2), obs(10));
+  EXPECT_EQ(block_row(d1.actions(1), 2, 1), yz(10));
+  EXPECT_EQ(block_row(d1.g(1), 2, 1), yz(10));
+
+  // The top: one sequence of 2 actions (steps 0-6, 6-10) toward the env's goal, with the env's achieved goal.
+  const learn::ReplayBuffer& d2 = *agent.levels()[2]->demos();
+  ASSERT_EQ(lengths_of(d2), (std::vector<int>{2}));
+  EXPECT_EQ(block_row(d2.obs(0), 3, 1), obs(6));
+  EXPECT_EQ(block_row(d2.actions(0), 2, 0), yz(6));
+  EXPECT_EQ(block_row(d2.actions(0), 2, 1), yz(10));
+  EXPECT_EQ(block_row(d2.ag(0), 1, 2), std::vector<float>{1.0f});
+  EXPECT_EQ(block_row(d2.g(0), 1, 1), std::vector<float>{5.0f});
+
+  // Nothing went into the experience buffers, and a trajectory without actions is refused.
+  for (train::Level* l : agent.levels()) EXPECT_EQ(l->buffer().episodes(), 0u);
+  t.actions.clear();
+  EXPECT_THROW(agent.store_demo(t, true), Error);
+}
+
 TEST(HacAgentLevels, SpacesBoundsAndColumnsPerLevel) {
   ScriptedEnv env(script(30, {}));
   HacConfig cfg = small_config(3, {3, 2}, 0.3);

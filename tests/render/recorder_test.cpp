@@ -124,6 +124,7 @@ class ScriptedHierarchy final : public train::Agent {
   void train_step() override {}
   void update_targets() override {}
   void observe_warmup(const train::Trajectory&) override {}
+  void store_demo(const train::Trajectory&, bool) override {}
   std::vector<train::Level*> levels() override { return {}; }
   std::vector<std::string> metric_columns() const override { return {}; }
   std::map<std::string, double> take_epoch_metrics() override { return {}; }

@@ -121,13 +121,28 @@ TEST(Trainer, DemonstrationsAreStoredCountedAndRecordedAgainOnResume) {
   expect_same_rows(io::run_paths(b.run_dir()).progress, io::run_paths(a.run_dir()).progress);
 }
 
-TEST(Trainer, DemonstrationsNeedAFlatFetchRun) {
+TEST(Trainer, DemonstrationsFeedEveryHacLevel) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("demos_hac"));
+  c.env = "FetchPickAndPlace";
+  c.levels = 2;
+  c.H = {10};
+  c.norm_warmup_episodes = 0;
+  c.demos = 2;
+  c.demo_batch_size = 8;
+  c.epochs = 1;
+  Trainer t(c, comm);
+  t.run();
+  // Level 0: 2 episodes x 5 sequences of 10 steps; level 1: 2 episodes x 5 subgoals.
+  EXPECT_EQ(t.agent().levels()[0]->demo_transitions(), 100u);
+  EXPECT_EQ(t.agent().levels()[1]->demo_transitions(), 10u);
+  EXPECT_EQ(t.agent().levels()[0]->demos()->episodes(), 10u);
+}
+
+TEST(Trainer, DemonstrationsNeedAnExpertAndRoomInTheBatch) {
   TrainConfig c = tiny_reach(fresh_dir("demos_bad"));
   c.demos = 2;
   c.demo_batch_size = 8;
-  c.levels = 2;
-  EXPECT_THROW(validate(c), Error);
-  c.levels = 1;
   c.env = "MountainCarContinuous";
   EXPECT_THROW(validate(c), Error);
   c.env = "FetchPush";

@@ -105,10 +105,26 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     lc.ddpg.q_min = -h;
     lc.ddpg.q_max = 0.0;
     lc.terminal_on_success = true;
+    if (lc.demo_capacity > 0) {
+      // demo_capacity holds demo_capacity / T expert episodes of T steps; each gives level i
+      // ceil(actions / sequence length) attempt sequences, each one slot of max_steps transitions.
+      const long episodes = (static_cast<long>(lc.demo_capacity) + T - 1) / T;
+      const long per = steps_per_action(i);
+      const long actions = (T + per - 1) / per;
+      const long per_sequence = i == top_ ? actions : cfg_.H[static_cast<std::size_t>(i)];
+      lc.demo_capacity = static_cast<std::size_t>(episodes * ((actions + per_sequence - 1) / per_sequence) *
+                                                  static_cast<long>(ls.max_steps));
+    }
     levels_.push_back(std::make_unique<train::Level>(std::move(ls), std::move(lc),
                                                      derive_seed(seed, "level" + std::to_string(i))));
   }
   counters_.resize(levels_.size());
+}
+
+long HacAgent::steps_per_action(int level) const {
+  long per = 1;
+  for (int j = 0; j < level; ++j) per *= cfg_.H[static_cast<std::size_t>(j)];
+  return per;
 }
 
 std::vector<train::Level*> HacAgent::levels() {
@@ -251,6 +267,57 @@ void HacAgent::observe_warmup(const train::Trajectory& t) {
       ep.g.assign(ep.ag.begin() + static_cast<std::ptrdiff_t>(w), ep.ag.end());
     }
     levels_[static_cast<std::size_t>(i)]->observe_for_normalizer(ep, rng_);
+  }
+}
+
+void HacAgent::store_demo(const train::Trajectory& t, bool feed_normalizers) {
+  const std::size_t od = static_cast<std::size_t>(levels_.front()->spec().obs_dim);
+  const std::size_t gd = static_cast<std::size_t>(levels_.back()->spec().goal_dim);
+  const std::size_t ea = levels_.front()->spec().action_space.size();
+  const auto T = static_cast<std::size_t>(t.T);
+  check(t.T >= 1 && t.obs.size() == (T + 1) * od && t.ag.size() == (T + 1) * gd && t.g.size() == T * gd &&
+            t.actions.size() == T * ea,
+        "a demonstration needs T >= 1 steps with (T+1) observations and achieved goals, T goals and T actions");
+  const auto row = [](const std::vector<double>& v, std::size_t width, long s) {
+    return std::span<const double>(&v[static_cast<std::size_t>(s) * width], width);
+  };
+  for (int i = 0; i <= top_; ++i) {
+    train::Level& level = *levels_[static_cast<std::size_t>(i)];
+    const std::size_t na = level.spec().action_space.size();
+    const long per = steps_per_action(i);
+    const long actions = (t.T + per - 1) / per;
+    const long per_sequence = i == top_ ? actions : cfg_.H[static_cast<std::size_t>(i)];
+    // Env step at which action a of level i starts (the last one may be cut short by the time limit).
+    const auto start = [&](long a) { return std::min<long>(a * per, t.T); };
+    const auto achieved_at = [&](long s) {
+      return i == top_ ? std::vector<double>(row(t.ag, gd, s).begin(), row(t.ag, gd, s).end())
+                       : project(spec_, row(t.obs, od, s));
+    };
+    std::vector<float> unit(na);
+    for (long first = 0; first < actions; first += per_sequence) {
+      const long last = std::min(first + per_sequence, actions);
+      learn::EpisodeData ep;
+      ep.T = static_cast<int>(last - first);
+      const std::vector<double> subgoal = project(spec_, row(t.obs, od, start(last)));
+      for (long a = first; a <= last; ++a) {
+        append(ep.obs, row(t.obs, od, start(a)));
+        append(ep.ag, achieved_at(start(a)));
+      }
+      for (long a = first; a < last; ++a) {
+        if (i == 0) {
+          level.to_unit_action(row(t.actions, ea, a), unit);
+        } else {
+          level.to_unit_action(project(spec_, row(t.obs, od, start(a + 1))), unit);
+        }
+        ep.actions.insert(ep.actions.end(), unit.begin(), unit.end());
+        if (i == top_) {
+          append(ep.g, row(t.g, gd, start(a)));
+        } else {
+          append(ep.g, subgoal);
+        }
+      }
+      level.store_demo(ep, rng_, feed_normalizers);
+    }
   }
 }
 

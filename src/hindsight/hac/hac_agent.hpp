@@ -72,6 +72,11 @@ class HacAgent final : public train::Agent {
   void train_step() override;
   void update_targets() override;
   void observe_warmup(const train::Trajectory& trajectory) override;
+  // Splits the expert's trajectory as run_level would store it had every level acted that way: level i's
+  // actions each span steps_per_action(i) env steps and its attempt sequences H[i] actions (the top's: the
+  // whole episode); an action of level i > 0 is the subgoal-space state reached where it ends (the hindsight
+  // action); a sequence's goal below the top is the state reached where it ends, at the top the env's goal.
+  void store_demo(const train::Trajectory& trajectory, bool feed_normalizers) override;
   std::vector<train::Level*> levels() override;
   std::vector<std::string> metric_columns() const override;
   std::map<std::string, double> take_epoch_metrics() override;
@@ -79,6 +84,8 @@ class HacAgent final : public train::Agent {
 
   // Actions level i has per goal (see the header comment); its critic lies in [-horizon(i), 0].
   int horizon(int level) const { return horizons_[static_cast<std::size_t>(level)]; }
+  // Env steps one action of level i spans when every level below uses all its attempts: H[0] x ... x H[i-1].
+  long steps_per_action(int level) const;
   // The subgoal space levels above the bottom propose in.
   const SubgoalSpec& subgoal_spec() const { return spec_; }
   // The configuration, with H resolved.

@@ -567,7 +567,6 @@ void validate(const TrainConfig& config) {
   check(config.subgoal == "default" || config.levels > 1,
         "subgoal is '" + config.subgoal + "' but levels=1 has no subgoals; set levels >= 2 or drop it");
   if (config.demos > 0) {
-    check(config.levels == 1, "demos need levels=1 (demonstrations feed the flat learner only)");
     check(config.env.rfind("Fetch", 0) == 0,
           "demos need a task with a scripted expert (the Fetch tasks), not '" + config.env + "'");
     check(config.demo_batch_size < config.batch_size,

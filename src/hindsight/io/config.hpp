@@ -102,7 +102,7 @@ enum class NanPolicy { stop, skip };
   X(best_episodes, int, 100, at_least(0),                                                               \
     "best.ckpt: an epoch with test success within 0.2 of the best is re-measured on this many; 0 = never")\
   X(demos, int, 0, at_least(0),                                                                         \
-    "expert episodes (the task's scripted expert) recorded first into a demonstration buffer; flat only")\
+    "expert episodes (the task's scripted expert) recorded first into every level's demonstration buffer")\
   X(demo_batch_size, int, 128, at_least(1),                                                             \
     "demos > 0: rows of every batch drawn from the demonstrations (baselines 128)")                     \
   X(bc_weight, double, 7.8, at_least(0),                                                                \

@@ -30,10 +30,11 @@ struct StepInfo {
 };
 using StepObserver = std::function<void(const GoalEnv& env, const StepInfo& info)>;
 
-// A raw env trajectory (T steps): what the normalizer warm-up feeds to the agent.
+// A raw env trajectory (T steps): what the normalizer warm-up and the demonstrations feed to the agent.
 struct Trajectory {
   int T = 0;
   std::vector<double> obs, ag, g;  // (T+1) x obs, (T+1) x goal, T x goal
+  std::vector<double> actions;     // T x action, env units (what was sent to env.step)
 };
 
 class Agent {
@@ -49,6 +50,9 @@ class Agent {
   virtual void update_targets() = 0;
   // Feeds a random-policy trajectory to the normalizers (warm-up).
   virtual void observe_warmup(const Trajectory& trajectory) = 0;
+  // Stores an expert trajectory in the levels' demonstration buffers (each level sees it as the
+  // transitions it would have stored had it acted that way); feed_normalizers as Level::store_demo.
+  virtual void store_demo(const Trajectory& trajectory, bool feed_normalizers) = 0;
   // The levels, bottom (0) to top.
   virtual std::vector<Level*> levels() = 0;
   // Column names this agent reports each epoch, e.g. l0/actor_loss (fixed for the run).

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "hindsight/core/error.hpp"
+
 namespace hindsight::train {
 
 LevelSpec env_level_spec(const GoalEnv& env) {
@@ -73,6 +75,16 @@ void FlatAgent::train_step() { stats_.add(level_.train_step(rng_)); }
 
 void FlatAgent::observe_warmup(const Trajectory& t) {
   level_.observe_for_normalizer(to_episode_data(t, {}), rng_);
+}
+
+void FlatAgent::store_demo(const Trajectory& t, bool feed_normalizers) {
+  const std::size_t na = level_.spec().action_space.size();
+  check(t.actions.size() == static_cast<std::size_t>(t.T) * na, "a demonstration needs T x action actions");
+  std::vector<float> unit(t.actions.size());
+  for (std::size_t s = 0; s < static_cast<std::size_t>(t.T); ++s) {
+    level_.to_unit_action(std::span<const double>(&t.actions[s * na], na), std::span<float>(&unit[s * na], na));
+  }
+  level_.store_demo(to_episode_data(t, std::move(unit)), rng_, feed_normalizers);
 }
 
 std::vector<std::string> FlatAgent::metric_columns() const {

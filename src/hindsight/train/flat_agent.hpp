@@ -14,6 +14,7 @@ class FlatAgent final : public Agent {
   void train_step() override;
   void update_targets() override { level_.update_targets(); }
   void observe_warmup(const Trajectory& trajectory) override;
+  void store_demo(const Trajectory& trajectory, bool feed_normalizers) override;
   std::vector<Level*> levels() override { return {&level_}; }
   std::vector<std::string> metric_columns() const override;
   std::map<std::string, double> take_epoch_metrics() override;

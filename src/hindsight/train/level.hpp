@@ -83,6 +83,8 @@ class Level {
   void store_demo(const learn::EpisodeData& episode, Rng& rng, bool feed_normalizers);
   // Transitions in the demonstration buffer.
   std::size_t demo_transitions() const { return demo_ ? demo_->transitions() : 0; }
+  // The demonstration buffer, or nullptr without demo_capacity.
+  const learn::ReplayBuffer* demos() const { return demo_ ? &*demo_ : nullptr; }
   // Records an episode as pending normalizer samples only (warm-up); goals relabelled as in store_episode.
   void observe_for_normalizer(const learn::EpisodeData& episode, Rng& rng);
 

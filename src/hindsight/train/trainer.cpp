@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -45,16 +46,19 @@ std::uint64_t episode_seed(const TrainConfig& cfg, const char* purpose, int rank
   return derive_seed(derive_seed(derive_seed(cfg.seed, purpose), static_cast<std::uint64_t>(rank)), index);
 }
 
-Trajectory random_trajectory(GoalEnv& env, std::uint64_t seed, Rng& rng) {
+// One episode from env.reset(seed) with the actions policy(observation) chooses, every step recorded.
+Trajectory record_trajectory(GoalEnv& env, std::uint64_t seed,
+                             const std::function<std::vector<double>(const GoalObs&)>& policy) {
   Trajectory t;
   GoalObs o = env.reset(seed);
-  const Box& as = env.action_space();
   t.T = env.max_episode_steps();
   for (int s = 0; s < t.T; ++s) {
     t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
     t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
     t.g.insert(t.g.end(), o.desired_goal.begin(), o.desired_goal.end());
-    o = env.step(as.sample(rng)).obs;
+    const std::vector<double> a = policy(o);
+    t.actions.insert(t.actions.end(), a.begin(), a.end());
+    o = env.step(a).obs;
   }
   t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
   t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
@@ -491,7 +495,9 @@ void Trainer::init_normalizers() {
       ProgressBar bar("normalizer warm-up", mine, comm_->is_root());
       for (int e = 0; e < mine; ++e) {
         at_ = {"normalizer warm-up episode", 0, 0, e + 1};
-        agent.observe_warmup(random_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e), rng));
+        const Box& space = setup_.env->action_space();
+        agent.observe_warmup(record_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e),
+                                               [&](const GoalObs&) { return space.sample(rng); }));
         bar.update(e + 1);
       }
       bar.finish();
@@ -512,31 +518,17 @@ void Trainer::record_demos(bool fresh) {
   if (cfg_.demos == 0) return;
   Agent& agent = *setup_.agent;
   GoalEnv& env = *setup_.env;
-  Level& level = *agent.levels().front();
   auto expert = fetch::make_scripted_expert(env.name());
   const int n = cfg_.demos, ranks = comm_->size();
   const int mine = n / ranks + (comm_->rank() < n % ranks ? 1 : 0);
-  const std::size_t na = env.action_space().size();
   ProgressBar bar("demonstrations", mine, comm_->is_root() && fresh);
   long steps = 0;
   for (int e = 0; e < mine; ++e) {
     at_ = {"demonstration episode", 0, 0, e + 1};
-    GoalObs o = env.reset(episode_seed(cfg_, "demo", comm_->rank(), static_cast<std::uint64_t>(e)));
     expert->reset();
-    Trajectory t;
-    t.T = env.max_episode_steps();
-    std::vector<float> unit(static_cast<std::size_t>(t.T) * na);
-    for (int s = 0; s < t.T; ++s) {
-      t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
-      t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
-      t.g.insert(t.g.end(), o.desired_goal.begin(), o.desired_goal.end());
-      const std::vector<double> a = expert->act(o);
-      level.to_unit_action(a, std::span<float>(&unit[static_cast<std::size_t>(s) * na], na));
-      o = env.step(a).obs;
-    }
-    t.obs.insert(t.obs.end(), o.observation.begin(), o.observation.end());
-    t.ag.insert(t.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());
-    level.store_demo(to_episode_data(t, std::move(unit)), agent.rng(), fresh);
+    const Trajectory t = record_trajectory(env, episode_seed(cfg_, "demo", comm_->rank(), static_cast<std::uint64_t>(e)),
+                                           [&](const GoalObs& o) { return expert->act(o); });
+    agent.store_demo(t, fresh);
     steps += t.T;
     bar.update(e + 1);
   }
