@@ -4,6 +4,8 @@ find_package(mujoco REQUIRED)
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
+# TensorBoard event files (io/tb_events): protoc generates the Event message, libprotobuf encodes it.
+find_package(Protobuf REQUIRED)
 # Headless rendering: Mesa's off-screen GL (Debian libosmesa6-dev); MuJoCo's renderer runs inside it.
 find_path(OSMESA_INCLUDE_DIR GL/osmesa.h REQUIRED)
 find_library(OSMESA_LIBRARY OSMesa REQUIRED)
@@ -31,8 +33,8 @@ endif()
 add_library(hindsight_deps INTERFACE)
 add_library(hindsight::deps ALIAS hindsight_deps)
 target_link_libraries(hindsight_deps INTERFACE
-  mujoco::mujoco ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json yaml-cpp Threads::Threads ${CMAKE_DL_LIBS}
-  ${OSMESA_LIBRARY})
+  mujoco::mujoco ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json yaml-cpp protobuf::libprotobuf Threads::Threads
+  ${CMAKE_DL_LIBS} ${OSMESA_LIBRARY})
 target_include_directories(hindsight_deps INTERFACE ${OSMESA_INCLUDE_DIR})
 if(HINDSIGHT_MPI_ENABLED)
   target_link_libraries(hindsight_deps INTERFACE MPI::MPI_C)

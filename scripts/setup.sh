@@ -11,6 +11,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin            # multi-process / multi-node training
   libosmesa6-dev                        # headless rendering
   ffmpeg gnuplot-nox                    # video encoding, plots
+  protobuf-compiler libprotobuf-dev     # TensorBoard event files (protoc generates the Event message)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev              # libFuzzer targets (scripts/fuzz.sh)
 )

@@ -1,6 +1,6 @@
 // `hindsight train` killed with SIGKILL at random moments and resumed, twenty times: every checkpoint on
-// disk stays readable, progress.csv never holds an epoch twice or skips one, and the finished run equals
-// one that was never interrupted.
+// disk stays readable, progress.csv and the TensorBoard events never hold an epoch twice or skip one, and
+// the finished run equals one that was never interrupted.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -16,6 +16,7 @@
 #include "support/child_process.hpp"
 #include "support/progress_rows.hpp"
 #include "support/run_cli.hpp"
+#include "support/tb_records.hpp"
 
 namespace hindsight::testing {
 namespace {
@@ -125,6 +126,17 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
         ASSERT_EQ(epochs[i], static_cast<double>(i + 1)) << "progress.csv after launch " << k;
       }
     }
+    // The events file may end in a record torn by the kill, never in a damaged one; its epochs count up.
+    const auto tb_files = tb_files_in(paths.tb);
+    EXPECT_LE(tb_files.size(), 1u) << "events files after launch " << k;
+    for (const auto& file : tb_files) {
+      const auto got = decode_tb_records(tb_file_bytes(file));
+      EXPECT_EQ(got.error.find("CRC"), std::string::npos) << got.error << " after launch " << k;
+      if (!got.events.empty()) EXPECT_EQ(got.events[0].file_version(), "brain.Event:2") << "after launch " << k;
+      for (std::size_t i = 1; i < got.events.size(); ++i) {
+        ASSERT_EQ(tb_value(got.events[i], "epoch"), static_cast<float>(i)) << file << " after launch " << k;
+      }
+    }
   }
 
   // Finish a few epochs past the last row, then train the same run uninterrupted for comparison.
@@ -139,6 +151,7 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   const ChildResult ref = run_hindsight(train_args(out, "ref", epochs), logs);
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
   expect_same_rows(paths.progress, out + "/ref/progress.csv");
+  expect_tb_events_match_progress(run);
   EXPECT_FALSE(has_temporary(paths.checkpoints));
   std::printf(
       "kills: %d (%d into launches that started the run, %d into resumes); %d left a temporary "
@@ -172,6 +185,7 @@ TEST(CrashResume, AFullDiskStopsTheRunKeepsTheLastCheckpointAndTheRunResumesLate
   const ChildResult resumed = run_hindsight({"train", "--resume", out + "/r"}, out);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   expect_same_rows(paths.progress, out + "/ref/progress.csv");
+  expect_tb_events_match_progress(paths.root);
 }
 
 }  // namespace

@@ -367,7 +367,7 @@ TEST(HacDemonstrations, EachLevelStoresTheSequencesItWouldHaveStoredActingAsTheE
 TEST(HacAgentLevels, SpacesBoundsAndColumnsPerLevel) {
   ScriptedEnv env(script(30, {}));
   HacConfig cfg = small_config(3, {3, 2}, 0.3);
-  cfg.gamma = 0.0;  // auto: 1 - 1/horizon per level
+  cfg.gamma = std::nullopt;  // auto: 1 - 1/horizon per level
   HacAgent agent(env, cfg, env.default_subgoal_spec(), 9);
   const auto levels = agent.levels();
   ASSERT_EQ(levels.size(), 3u);
@@ -441,9 +441,9 @@ TEST(HacConfigCheck, ResolvesHorizons) {
   EXPECT_EQ(resolve_horizons({}, 2, 50), (std::vector<int>{8}));     // 8^2 >= 50 > 7^2
   EXPECT_EQ(resolve_horizons({}, 3, 50), (std::vector<int>{4, 4}));  // 4^3 >= 50 > 3^3
   EXPECT_EQ(resolve_horizons({}, 2, 200), (std::vector<int>{15}));
-  EXPECT_EQ(resolve_horizons({10}, 3, 50), (std::vector<int>{10, 10}));
-  EXPECT_EQ(resolve_horizons({10, 5}, 3, 50), (std::vector<int>{10, 5}));
-  EXPECT_THROW(resolve_horizons({1, 2, 3}, 3, 50), Error);
+  EXPECT_EQ(resolve_horizons(std::vector<int>{10}, 3, 50), (std::vector<int>{10, 10}));
+  EXPECT_EQ(resolve_horizons(std::vector<int>{10, 5}, 3, 50), (std::vector<int>{10, 5}));
+  EXPECT_THROW(resolve_horizons(std::vector<int>{1, 2, 3}, 3, 50), Error);
 }
 
 }  // namespace

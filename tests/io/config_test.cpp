@@ -89,7 +89,9 @@ TEST(Config, DefaultsAreTheBaselinesValuesAndValid) {
   EXPECT_EQ(c.polyak, 0.95);
   EXPECT_EQ(c.her_strategy, HerStrategy::future);
   EXPECT_EQ(c.norm_init, NormInit::warmup);
-  EXPECT_TRUE(c.H.empty());
+  EXPECT_FALSE(c.H.has_value());  // auto
+  EXPECT_FALSE(c.gamma.has_value());
+  EXPECT_FALSE(c.run_name.has_value());
   EXPECT_EQ(c.subgoal, "default");
   EXPECT_NO_THROW(validate(c));
 }
@@ -178,10 +180,17 @@ TEST(Config, OutOfRangeNamesFileLineKeyAndValue) {
   EXPECT_EQ(error_of([&] { load_config_file(path); }), path + ":2: actor_lr must be > 0, got -1");
   expect_load_error("polyak: 1.5\n", ":1: polyak must be in [0, 1], got 1.5");
   expect_load_error("levels: 0\n", ":1: levels must be >= 1, got 0");
-  expect_load_error("gamma: 1.01\n", "gamma must be 0 (auto) or in (0, 1], got 1.01");
+  expect_load_error("gamma: 1.01\n", "gamma must be auto or in [0, 1], got 1.01");
+  expect_load_error("gamma: -0.5\n", "gamma must be auto or in [0, 1], got -0.5");
+  expect_load_error("gamma: automatic\n", "key 'gamma' expects a finite number, got 'automatic'");
+  // An empty H is no longer "the env default": that is H: auto.
+  const TrainConfig empty_h = parse_config_yaml("levels: 2\nH: []\n", "h.yaml");
+  EXPECT_EQ(error_of([&] { validate(empty_h); }),
+            "H has 0 entries; with levels=2 it needs 1 (used for every level), or auto (env default)");
+  expect_load_error("run_name: \"\"\n", "run_name must not be empty (or be auto)");
   expect_load_error("hidden: [64, 0]\n", "hidden must be a non-empty list of values >= 1, got [64, 0]");
   expect_load_error("hidden: []\n", "hidden must be a non-empty list");
-  expect_load_error("H: [10, 0]\n", "H entries must be >= 1, got [10, 0]");
+  expect_load_error("H: [10, 0]\n", "H entries must be >= 1 (or be auto), got [10, 0]");
   expect_load_error("env: \"\"\n", "env must not be empty");
   expect_load_error("replay_k: -1\n", "replay_k must be >= 0, got -1");
   expect_load_error("clip_obs: 0\n", "clip_obs must be > 0, got 0");
@@ -234,10 +243,15 @@ TEST(Config, OverridesSetEveryKindOfValue) {
   EXPECT_EQ(c.buffer_size, 100000);
   apply_override(c, "hidden=32, 16");
   EXPECT_EQ(c.hidden, (std::vector<int>{32, 16}));
-  apply_override(c, "H=[]");
-  EXPECT_TRUE(c.H.empty());
-  apply_override(c, "run_name=");
-  EXPECT_EQ(c.run_name, "");
+  apply_override(c, "H=auto");
+  EXPECT_FALSE(c.H.has_value());
+  apply_override(c, "run_name=auto");
+  EXPECT_FALSE(c.run_name.has_value());
+  // A number means that number, 0 included (a myopic learner); auto is the named 1 - 1/T.
+  apply_override(c, "gamma=0");
+  EXPECT_EQ(c.gamma, 0.0);
+  apply_override(c, "gamma= auto ");
+  EXPECT_FALSE(c.gamma.has_value());
 }
 
 TEST(Config, OverrideErrorsNameTheOverrideAndKey) {
@@ -278,12 +292,12 @@ TEST(Config, ValidateChecksCrossKeyRules) {
   EXPECT_NO_THROW(validate(h));
   h.H = {10};
   EXPECT_NO_THROW(validate(h));
-  h.H = {};
+  h.H = std::nullopt;
   EXPECT_NO_THROW(validate(h));
   h.H = {10, 10, 10};
   EXPECT_EQ(error_of([&] { validate(h); }),
             "H has 3 entries; with levels=3 it needs 2 (one per level below the top) or 1 (used for every "
-            "level), or none (env default)");
+            "level), or auto (env default)");
   h.levels = 1;
   h.H = {10, 10};
   EXPECT_NE(error_of([&] { validate(h); }).find("H has 2 entries; with levels=1"), std::string::npos);
@@ -400,7 +414,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   EXPECT_EQ(lines, 43);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
-                               "uint64", "  H ", "[]"}) {
+                               "uint64", "  H ", "list<int>|auto", "  gamma ", "float|auto"}) {
     EXPECT_NE(help.find(expected), std::string::npos) << expected << "\n" << help;
   }
 }

@@ -13,12 +13,14 @@
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "support/progress_rows.hpp"
+#include "support/tb_records.hpp"
 
 namespace hindsight::train {
 namespace {
 
 namespace fs = std::filesystem;
 using hindsight::testing::expect_same_rows;
+using hindsight::testing::expect_tb_events_match_progress;
 using hindsight::testing::rows_without_wall_time;
 
 std::string fresh_dir(const std::string& name) {
@@ -88,6 +90,19 @@ TEST(Trainer, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   ASSERT_EQ(rb.size(), 3u);  // each epoch exactly once
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(rb[i][0], static_cast<double>(i + 1));
   expect_same_rows(io::run_paths(b.run_dir()).progress, io::run_paths(a.run_dir()).progress);
+}
+
+TEST(Trainer, TensorBoardEventsFollowProgressCsvAcrossAResume) {
+  LocalComm comm;
+  TrainConfig c = tiny_reach(fresh_dir("tb"));
+  c.epochs = 2;
+  Trainer t(c, comm);
+  t.run();
+  expect_tb_events_match_progress(t.run_dir());
+  auto resumed = Trainer::resume(t.run_dir(), {"epochs=3"}, comm);
+  resumed.run();
+  EXPECT_EQ(io::read_csv(io::run_paths(t.run_dir()).progress).rows.size(), 3u);
+  expect_tb_events_match_progress(t.run_dir());
 }
 
 TEST(Trainer, DemonstrationsAreStoredCountedAndRecordedAgainOnResume) {
@@ -345,6 +360,7 @@ TEST(Trainer, ResumeFallsBackToThePreviousCheckpointAndStillMatchesAnUninterrupt
   EXPECT_EQ(io::read_csv(paths.progress).rows.size(), 1u);  // epoch 2's row waits to be redone
   resumed.run();
   expect_same_rows(io::run_paths(a.run_dir()).progress, paths.progress);
+  expect_tb_events_match_progress(b.run_dir());  // epoch 2's event was dropped and written again
 }
 
 TEST(Trainer, ARunWithoutCheckpointsResumesFromTheStartOrFromItsWarmUp) {

@@ -40,13 +40,15 @@ std::vector<float> to_float(std::span<const double> v) { return {v.begin(), v.en
 
 }  // namespace
 
-std::vector<int> resolve_horizons(const std::vector<int>& given, int levels, int max_episode_steps) {
+std::vector<int> resolve_horizons(const std::optional<std::vector<int>>& given, int levels, int max_episode_steps) {
   check(levels >= 2, "HAC needs levels >= 2, got " + std::to_string(levels));
   const auto below_top = static_cast<std::size_t>(levels - 1);
-  if (given.size() == below_top) return given;
-  if (given.size() == 1) return std::vector<int>(below_top, given[0]);
-  check(given.empty(), "H has " + std::to_string(given.size()) + " entries; with levels=" + std::to_string(levels) +
-                           " it needs " + std::to_string(below_top) + " (one per level below the top) or 1");
+  if (given) {
+    if (given->size() == below_top) return *given;
+    if (given->size() == 1) return std::vector<int>(below_top, given->front());
+    throw Error("H has " + std::to_string(given->size()) + " entries; with levels=" + std::to_string(levels) +
+                " it needs " + std::to_string(below_top) + " (one per level below the top), 1 or auto");
+  }
   // The smallest H with H^k >= T: HAC's episode is exactly H^k steps long.
   int h = 1;
   while (std::pow(static_cast<double>(h), levels) < static_cast<double>(max_episode_steps)) ++h;
@@ -61,7 +63,8 @@ void validate(const HacConfig& cfg) {
   for (int h : cfg.H) check(h >= 1, "H entries must be >= 1, got " + std::to_string(h));
   check(cfg.subgoal_test_prob >= 0 && cfg.subgoal_test_prob <= 1,
         "subgoal_test_prob must be in [0, 1], got " + std::to_string(cfg.subgoal_test_prob));
-  check(cfg.gamma >= 0 && cfg.gamma <= 1, "gamma must be in [0, 1] (0 = auto), got " + std::to_string(cfg.gamma));
+  check(!cfg.gamma || (*cfg.gamma >= 0 && *cfg.gamma <= 1),
+        "gamma must be in [0, 1] or auto, got " + std::to_string(cfg.gamma.value_or(0)));
 }
 
 HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std::uint64_t seed)
@@ -101,7 +104,7 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     }
     train::LevelConfig lc = cfg_.level;
     const double h = horizon(i);
-    lc.ddpg.gamma = cfg_.gamma > 0 ? cfg_.gamma : 1.0 - 1.0 / h;
+    lc.ddpg.gamma = cfg_.gamma.value_or(1.0 - 1.0 / h);
     lc.ddpg.q_min = -h;
     lc.ddpg.q_max = 0.0;
     lc.terminal_on_success = true;

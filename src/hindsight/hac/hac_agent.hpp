@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,14 +52,14 @@ struct HacConfig {
   int levels = 2;                  // k >= 2 (one level is train::FlatAgent)
   std::vector<int> H;              // H[i] = attempts level i gets per goal, for i < k-1 (k-1 entries)
   double subgoal_test_prob = 0.3;  // lambda: probability that a proposed subgoal is tested
-  double gamma = 0.98;             // discount of every level; 0 = 1 - 1/horizon(i) for level i
+  std::optional<double> gamma = 0.98;  // discount of every level; nullopt = 1 - 1/horizon(i) for level i
   train::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
                                    // terminal_on_success are set per level by the agent
 };
 
 // The H list with one entry per level below the top: `given` as is (k-1 entries), one value repeated,
-// or, when empty, ceil(T^(1/k)) for every level so that H^k >= T as in HAC. Throws Error otherwise.
-std::vector<int> resolve_horizons(const std::vector<int>& given, int levels, int max_episode_steps);
+// or, when nullopt (auto), ceil(T^(1/k)) for every level so that H^k >= T as in HAC. Throws Error otherwise.
+std::vector<int> resolve_horizons(const std::optional<std::vector<int>>& given, int levels, int max_episode_steps);
 // Throws Error naming the first setting of cfg that cannot work (levels < 2, H size or values, lambda, gamma).
 void validate(const HacConfig& cfg);
 

@@ -261,6 +261,17 @@ struct Codec<NanPolicy> : EnumCodec<NanPolicy> {
   static inline const std::string type = choices("|");
 };
 
+// A value that may be the word "auto": the setting is then derived (e.g. gamma = 1 - 1/T); nullopt in C++.
+template <class T>
+struct Codec<std::optional<T>> {
+  static inline const std::string type = std::string(Codec<T>::type) + "|auto";
+  static std::optional<T> parse(const std::string& key, const Raw& raw) {
+    if (raw.kind == Raw::Kind::scalar && trim(raw.text) == "auto") return std::nullopt;
+    return Codec<T>::parse(key, raw);
+  }
+  static std::string format(const std::optional<T>& v) { return v ? Codec<T>::format(*v) : "auto"; }
+};
+
 // ---- range rules (the names used in the table's "rule" column) -------------------------------------
 
 // A predicate on a key's value with the phrase shown when it fails ("must be > 0").
@@ -290,9 +301,13 @@ auto within(double lo, double hi) {
   return make_rule("must be in [" + format_double(lo) + ", " + format_double(hi) + "]",
                    [lo, hi](double v) { return v >= lo && v <= hi; });
 }
-auto discount_or_auto() {
-  return make_rule("must be 0 (auto) or in (0, 1]",
-                   [](double g) { return g == 0.0 || (g > 0.0 && g <= 1.0); });
+// The rule of a value that may be auto: auto passes, a given value must pass `inner`.
+template <class Pred>
+auto auto_or(Rule<Pred> inner) {
+  const std::string must_be = "must be ";
+  std::string what = inner.what.rfind(must_be, 0) == 0 ? "must be auto or " + inner.what.substr(must_be.size())
+                                                        : inner.what + " (or be auto)";
+  return make_rule(std::move(what), [ok = inner.ok](const auto& v) { return !v || ok(*v); });
 }
 auto list_at_least(int lo) {
   return make_rule("entries must be >= " + std::to_string(lo), [lo](const std::vector<int>& v) {
@@ -573,12 +588,12 @@ void validate(const TrainConfig& config) {
           "demo_batch_size (" + std::to_string(config.demo_batch_size) + ") must be below batch_size (" +
               std::to_string(config.batch_size) + ")");
   }
-  const std::size_t n = config.H.size(), below_top = static_cast<std::size_t>(config.levels - 1);
+  const std::size_t n = config.H ? config.H->size() : 0, below_top = static_cast<std::size_t>(config.levels - 1);
   const std::string per_level =
       below_top > 1 ? std::to_string(below_top) + " (one per level below the top) or " : "";
-  check(n == 0 || n == 1 || n == below_top,
+  check(!config.H || n == 1 || n == below_top,
         "H has " + std::to_string(n) + " entries; with levels=" + std::to_string(config.levels) +
-            " it needs " + per_level + "1 (used for every level), or none (env default)");
+            " it needs " + per_level + "1 (used for every level), or auto (env default)");
 }
 
 std::string to_yaml(const TrainConfig& config) {

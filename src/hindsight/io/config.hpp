@@ -6,6 +6,7 @@
 // Resolution order for `hindsight train`: default_config() -> preset (configs/<env>.yaml) or --config
 // FILE -> key=value overrides -> validate().
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,8 @@ enum class NanPolicy { stop, skip };
     "actor Adam learning rate")                                                                         \
   X(critic_lr, double, 1e-3, above(0),                                                                  \
     "critic Adam learning rate")                                                                        \
-  X(gamma, double, 0.0, discount_or_auto(),                                                             \
-    "discount; 0 = auto: 1 - 1/T for episode length T (as baselines)")                                  \
+  X(gamma, std::optional<double>, std::nullopt, auto_or(within(0, 1)),                                 \
+    "discount; auto = 1 - 1/T for episode length T (as baselines; HAC: 1 - 1/H per level)")            \
   X(polyak, double, 0.95, within(0, 1),                                                                 \
     "target averaging: target = polyak * target + (1 - polyak) * online")                               \
   X(target_networks, bool, true, anything(),                                                            \
@@ -85,12 +86,12 @@ enum class NanPolicy { stop, skip };
     "LibTorch intra-op threads per process")                                                            \
   X(out, std::string, "runs", not_empty(),                                                              \
     "directory under which run directories are created")                                                \
-  X(run_name, std::string, "", anything(),                                                              \
-    "run directory name; empty = <env>-s<seed>-<YYYYmmdd-HHMMSS>")                                      \
+  X(run_name, std::optional<std::string>, std::nullopt, auto_or(not_empty()),                           \
+    "run directory name; auto = <env>-s<seed>-<YYYYmmdd-HHMMSS>")                                       \
   X(plot_every, int, 0, at_least(0),                                                                    \
     "write plots every N epochs; 0 = never during training")                                            \
-  X(H, std::vector<int>, (std::vector<int>{}), list_at_least(1),                                        \
-    "HAC: H[i] = attempts level i gets per subgoal of level i+1; one value = all; empty = env default") \
+  X(H, std::optional<std::vector<int>>, std::nullopt, auto_or(list_at_least(1))  ,              \
+    "HAC: H[i] = attempts level i gets per subgoal of level i+1; one value = all; auto = env default")  \
   X(subgoal_test_prob, double, 0.3, within(0, 1),                                                       \
     "HAC: probability (lambda) that a level tests its proposed subgoal")                                \
   X(bounded_critic, bool, true, anything(),                                                             \

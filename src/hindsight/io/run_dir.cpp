@@ -90,7 +90,8 @@ RunPaths run_paths(const std::string& root) {
                   (r / "checkpoints" / "previous.ckpt").string(),
                   (r / "checkpoints" / "best.ckpt").string(),
                   (r / "plots").string(),
-                  (r / "videos").string()};
+                  (r / "videos").string(),
+                  (r / "tb").string()};
 }
 
 std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch) {

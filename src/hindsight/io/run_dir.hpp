@@ -2,6 +2,7 @@
 // The run directory: where one training run keeps its resolved config, progress.csv and checkpoints.
 //   <out>/<env>-s<seed>-<YYYYmmdd-HHMMSS>/   (or <out>/<run_name>/)
 //     config.yaml  progress.csv  normalizer.json  plots/  videos/
+//     tb/events.out.tfevents.<unix seconds>.hindsight   (progress.csv's values for TensorBoard)
 //     checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt
 //     checkpoints/rank<R>-epoch<E>.ckpt   (runs over several MPI ranks: rank R's own state, R >= 1)
 #include <cstdint>
@@ -20,6 +21,7 @@ struct RunPaths {
   std::string best_checkpoint;      // the epoch with the best test success rate
   std::string plots;                // PNG curves (hindsight plot, train plot_every=K)
   std::string videos;               // recordings (hindsight record)
+  std::string tb;                   // TensorBoard events file (TbEventWriter)
 };
 
 // The paths of the run directory at root (nothing is created).

@@ -111,7 +111,7 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.ddpg.hidden = cfg.hidden;
   lc.ddpg.actor_lr = cfg.actor_lr;
   lc.ddpg.critic_lr = cfg.critic_lr;
-  lc.ddpg.gamma = cfg.gamma > 0 ? cfg.gamma : 1.0 - 1.0 / env.max_episode_steps();
+  lc.ddpg.gamma = cfg.gamma.value_or(1.0 - 1.0 / env.max_episode_steps());
   lc.ddpg.polyak = cfg.polyak;
   lc.ddpg.target_networks = cfg.target_networks;
   lc.ddpg.action_l2 = cfg.action_l2;
@@ -353,7 +353,7 @@ Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&com
   // reads it again, for runs that --resume restarts from the beginning.
   if (cfg_.norm_init == NormInit::file) load_normalizers(cfg_.norm_file, *setup_.agent);
   if (comm_->is_root()) {
-    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name, cfg_.env, cfg_.seed, to_yaml(cfg_));
+    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name.value_or(""), cfg_.env, cfg_.seed, to_yaml(cfg_));
     lock_.emplace(run_dir_);
   }
   // The name holds rank 0's clock time, so the other ranks learn it rather than derive it.
@@ -408,6 +408,7 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
     // Every check comes before the first write: a refused resume leaves the run as it was.
     if (t.resumed_) {
       t.log_ = io::MetricsLog::resume(paths.progress, t.columns(), t.counters_.epoch);
+      t.tb_ = io::TbEventWriter::resume(paths.tb, t.counters_.epoch);
     } else {
       // Killed before its first checkpoint: nothing was trained, the run starts again from the beginning.
       const std::size_t rows = io::file_exists(paths.progress) ? io::read_csv(paths.progress).rows.size() : 0;
@@ -548,6 +549,7 @@ void Trainer::run() {
     throw Error(describe(e));
   }
   lock_.reset();  // done writing: the run may be resumed or evaluated by anyone now
+  if (comm_->is_root()) std::fprintf(stderr, "evaluate it: hindsight eval %s --episodes 100\n", run_dir_.c_str());
 }
 
 void Trainer::train() {
@@ -558,7 +560,11 @@ void Trainer::train() {
   const auto paths = io::run_paths(run_dir_);
   if (root) {
     if (!log_) log_.emplace(paths.progress, columns());
+    if (!tb_) tb_.emplace(paths.tb);
     std::fprintf(stderr, "run directory: %s\n", run_dir_.c_str());
+    const std::string parent = std::filesystem::path(run_dir_).parent_path().string();
+    std::fprintf(stderr, "watch it: hindsight plot %s --out %s/plots\n          tensorboard --logdir %s\n",
+                 run_dir_.c_str(), run_dir_.c_str(), parent.empty() ? "." : parent.c_str());
     if (ranks > 1) std::fprintf(stderr, "ranks: %d (one rollout worker and learner each)\n", ranks);
   }
   // One model on every rank before the first update. A resumed run loaded the same checkpoint on every
@@ -690,9 +696,10 @@ void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bo
   const bool several = comm_->size() > 1;
   save_rank_states(epoch);
   if (comm_->is_root()) {
-    // The row goes first: a crash before the checkpoint lands makes resume start from the previous
-    // checkpoint, drop this row and run the epoch again, so every epoch appears exactly once.
+    // The row (and its TensorBoard event) goes first: a crash before the checkpoint lands makes resume start
+    // from the previous checkpoint, drop this row and run the epoch again, so every epoch appears exactly once.
     log_->append_row(row);
+    tb_->write(counters_.env_steps, row);
     save_checkpoint(paths.latest_checkpoint, cfg_, agent, counters_, true, paths.previous_checkpoint);
     if (best) save_checkpoint(paths.best_checkpoint, cfg_, agent, counters_, false);
     save_normalizers(run_dir_ + "/normalizer.json", agent);

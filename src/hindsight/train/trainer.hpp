@@ -13,6 +13,7 @@
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
+#include "hindsight/io/tb_events.hpp"
 #include "hindsight/train/agent.hpp"
 #include "hindsight/train/comm.hpp"
 #include "hindsight/train/rank_sync.hpp"
@@ -67,14 +68,15 @@ void load_normalizers(const std::string& path, Agent& agent);
 // Under MPI (comm.size() > 1) every rank runs its own episodes and keeps its own replay buffers; the
 // ranks share one model through RankSync: parameters broadcast at the start, gradients averaged before
 // every optimizer step, normalizer statistics merged after the warm-up and in every cycle before the
-// updates. Rank 0 alone writes progress.csv, checkpoints and normalizer.json; each other rank writes its
+// updates. Rank 0 alone writes progress.csv, tb/, checkpoints and normalizer.json; each other rank writes its
 // own state (random stream, replay buffers) next to the checkpoint, so a resume with as many ranks
 // continues exactly where every rank stopped.
 //
-// Crash safety: every run file is written atomically; each epoch appends its progress.csv row, then
-// writes checkpoints/latest.ckpt, keeping the one it replaces as previous.ckpt. An epoch-0 checkpoint
-// follows the normalizer warm-up. Resume loads latest.ckpt, or previous.ckpt when latest is missing or
-// unusable, drops the progress rows after that checkpoint's epoch and continues; a run killed before its
+// Crash safety: every run file is written atomically; each epoch appends its progress.csv row and the
+// same values as a TensorBoard event to tb/ (one fsync'd append), then writes checkpoints/latest.ckpt,
+// keeping the one it replaces as previous.ckpt. An epoch-0 checkpoint follows the normalizer warm-up.
+// Resume loads latest.ckpt, or previous.ckpt when latest is missing or unusable, drops the progress rows
+// and events after that checkpoint's epoch (and a torn last event) and continues; a run killed before its
 // first checkpoint starts again from the beginning. The run directory is locked while a trainer may write
 // it (from construction until run() returns).
 //
@@ -132,6 +134,7 @@ class Trainer {
   std::unique_ptr<RankSync> sync_;
   Setup setup_;
   std::optional<io::MetricsLog> log_;
+  std::optional<io::TbEventWriter> tb_;  // root rank: progress.csv's rows for TensorBoard, in RUN_DIR/tb/
   Counters counters_;
   bool resumed_ = false;
   bool plot_warned_ = false;
