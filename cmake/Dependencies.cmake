@@ -6,6 +6,9 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 # TensorBoard event files (io/tb_events): protoc generates the Event message, libprotobuf encodes it.
 find_package(Protobuf REQUIRED)
+# The hindsight CLI's command-line parser (header-only; Debian libcli11-dev ships the CLI11::CLI11 config).
+# Only the app links it: it is not part of hindsight::deps.
+find_package(CLI11 2.1 CONFIG REQUIRED)
 # Headless rendering: Mesa's off-screen GL (Debian libosmesa6-dev); MuJoCo's renderer runs inside it.
 find_path(OSMESA_INCLUDE_DIR GL/osmesa.h REQUIRED)
 find_library(OSMESA_LIBRARY OSMesa REQUIRED)

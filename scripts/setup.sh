@@ -12,6 +12,7 @@ PACKAGES=(
   libosmesa6-dev                        # headless rendering
   ffmpeg gnuplot-nox                    # video encoding, plots
   protobuf-compiler libprotobuf-dev     # TensorBoard event files (protoc generates the Event message)
+  libcli11-dev                          # command-line parsing of the hindsight CLI (CLI11, header-only)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev              # libFuzzer targets (scripts/fuzz.sh)
 )

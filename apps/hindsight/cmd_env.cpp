@@ -2,10 +2,15 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli_args.hpp"
+#include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/fetch/scripted_expert.hpp"
@@ -24,20 +29,25 @@ nlohmann::json box_json(const Box& b) {
   return {{"shape", {b.size()}}, {"low", finite_or_null(b.low)}, {"high", finite_or_null(b.high)}};
 }
 
-}  // namespace
+// The parsed command line of `hindsight env`.
+struct EnvArgs {
+  std::vector<std::string> names;
+  std::optional<std::string> seed, episodes;
+  bool reset = false, json = false, list = false, scripted = false;
+};
 
-int cmd_env(const Args& args) {
-  const ParsedArgs p(args, {"--seed", "--episodes"}, {"--reset", "--json", "--list", "--scripted"});
-  if (p.has("--list")) {
+// Prints the env's spaces and first observation, runs its scripted expert, or lists the envs.
+int run_env(const EnvArgs& a) {
+  if (a.list) {
     for (const auto& n : env_names()) std::cout << n << "\n";
     return 0;
   }
-  check(p.positional().size() == 1, "env expects one env name (see: hindsight env --list)");
-  auto env = make_env(p.positional()[0]);
-  const std::uint64_t seed = p.seed_value("--seed").value_or(0);
+  check(a.names.size() == 1, "env expects one env name (see: hindsight env --list)");
+  auto env = make_env(a.names[0]);
+  const std::uint64_t seed = seed_value("--seed", a.seed).value_or(0);
 
-  if (p.has("--scripted")) {
-    const int episodes = static_cast<int>(p.int_value("--episodes", 1, 1000000).value_or(100));
+  if (a.scripted) {
+    const int episodes = static_cast<int>(int_value("--episodes", a.episodes, 1, 1000000).value_or(100));
     const double rate = fetch::run_scripted_episodes(*env, episodes, seed);
     std::cout << "env=" << env->name() << " episodes=" << episodes << " seed=" << seed << "\n";
     std::printf("success_rate=%.4f\n", rate);
@@ -56,12 +66,31 @@ int cmd_env(const Args& args) {
   j["observation"] = o.observation;
   j["achieved_goal"] = o.achieved_goal;
   j["desired_goal"] = o.desired_goal;
-  if (p.has("--json")) {
+  if (a.json) {
     std::cout << j.dump() << "\n";
   } else {
     std::cout << j.dump(2) << "\n";
   }
   return 0;
+}
+
+}  // namespace
+
+Command add_env(CLI::App& app) {
+  auto a = std::make_shared<EnvArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "env", "Inspect a task: its spaces and first observation as JSON, or run its scripted expert");
+  add_words(*sub, "NAME", a->names, "NAME", "registered env name (see --list)");
+  add_bool_flag(*sub, "--reset", a->reset,
+                "print the first observation after a reset (the default; accepted for scripts)");
+  add_value_flag(*sub, "--seed", a->seed, "S",
+                 "seed of the reset; with --scripted, episodes use S, S+1, ... (default 0)");
+  add_bool_flag(*sub, "--json", a->json, "print the JSON on one line instead of indented");
+  add_bool_flag(*sub, "--scripted", a->scripted,
+                "run the task's scripted expert instead; the last line is success_rate=<x>");
+  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes for --scripted, in [1, 1000000] (default 100)");
+  add_bool_flag(*sub, "--list", a->list, "print the registered env names, one a line");
+  return {sub, [a] { return run_env(*a); }};
 }
 
 }  // namespace hindsight::cli

@@ -3,8 +3,14 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
-#include "cli_args.hpp"
+#include <CLI/CLI.hpp>
+
+#include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/stats.hpp"
@@ -25,16 +31,24 @@ std::string checkpoint_path(const std::string& run_dir, const std::string& which
   return path;
 }
 
-int cmd_eval(const Args& args) {
-  const ParsedArgs p(args, {"--episodes", "--seed", "--checkpoint"}, {});
-  check(p.positional().size() == 1, "eval expects one run directory: hindsight eval RUN_DIR --episodes N");
-  const std::string run = p.positional()[0];
+namespace {
+
+// The parsed command line of `hindsight eval`.
+struct EvalArgs {
+  std::vector<std::string> runs;
+  std::optional<std::string> episodes, seed, checkpoint;
+};
+
+// Evaluates the run's checkpoint and prints per-level success, then success_rate last.
+int run_eval(const EvalArgs& a) {
+  check(a.runs.size() == 1, "eval expects one run directory: hindsight eval RUN_DIR --episodes N");
+  const std::string run = a.runs[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
-  const int episodes = static_cast<int>(p.int_value("--episodes", 1, 10000000).value_or(100));
-  const std::uint64_t seed = p.seed_value("--seed").value_or(derive_seed(0, "eval"));
+  const int episodes = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(100));
+  const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
   auto setup = train::make_setup(cfg);
-  const std::string ckpt = checkpoint_path(run, p.value("--checkpoint").value_or("best"));
+  const std::string ckpt = checkpoint_path(run, a.checkpoint.value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
   setup.agent->take_epoch_metrics();  // start the per-level counts from zero
   const auto r = train::evaluate(*setup.agent, *setup.env, episodes, seed);
@@ -62,6 +76,20 @@ int cmd_eval(const Args& args) {
   std::printf("success_rate_ci95=%.4f,%.4f\n", lo, hi);
   std::printf("success_rate=%.4f\n", r.success_rate);
   return 0;
+}
+
+}  // namespace
+
+Command add_eval(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "eval", "Evaluate a run's deterministic policy over seeded episodes; the last line is success_rate=<x>");
+  add_words(*sub, "RUN_DIR", a->runs, "RUN_DIR", "the run directory (it holds config.yaml and checkpoints/)");
+  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes to run, in [1, 10000000] (default 100)");
+  add_value_flag(*sub, "--seed", a->seed, "S", "seed of the episodes (default: the one record uses too)");
+  add_value_flag(*sub, "--checkpoint", a->checkpoint, "best|latest|PATH",
+                 "which policy: best (the best test epoch, else latest), latest, or a checkpoint file (default best)");
+  return {sub, [a] { return run_eval(*a); }};
 }
 
 }  // namespace hindsight::cli

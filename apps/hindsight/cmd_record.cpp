@@ -5,8 +5,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
-#include "cli_args.hpp"
+#include <CLI/CLI.hpp>
+
+#include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
@@ -21,23 +27,30 @@ namespace fs = std::filesystem;
 
 namespace hindsight::cli {
 
-int cmd_record(const Args& args) {
-  const ParsedArgs p(args, {"--checkpoint", "--episodes", "--seed", "--out", "--width", "--height", "--png"},
-                     {"--gif", "--no-shadows"});
-  check(p.positional().size() == 1,
-        "record expects one run directory: hindsight record RUN_DIR [--out FILE.mp4]");
-  const std::string run = p.positional()[0];
+namespace {
+
+// The parsed command line of `hindsight record`.
+struct RecordArgs {
+  std::vector<std::string> runs;
+  std::optional<std::string> checkpoint, episodes, seed, out, width, height, png;
+  bool gif = false, no_shadows = false;
+};
+
+// Renders the run's policy into a video (or PNG frames) and prints where it went, then success_rate last.
+int run_record(const RecordArgs& a) {
+  check(a.runs.size() == 1, "record expects one run directory: hindsight record RUN_DIR [--out FILE.mp4]");
+  const std::string run = a.runs[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
-  const int episodes = static_cast<int>(p.int_value("--episodes", 1, 10000).value_or(3));
-  const std::uint64_t seed = p.seed_value("--seed").value_or(derive_seed(0, "eval"));
-  const int width = static_cast<int>(p.int_value("--width", 16, 4096).value_or(480));
-  const int height = static_cast<int>(p.int_value("--height", 16, 4096).value_or(480));
-  const auto png_dir = p.value("--png");
-  check(!png_dir || (!p.value("--out") && !p.has("--gif")),
+  const int episodes = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000).value_or(3));
+  const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
+  const int width = static_cast<int>(int_value("--width", a.width, 16, 4096).value_or(480));
+  const int height = static_cast<int>(int_value("--height", a.height, 16, 4096).value_or(480));
+  const auto& png_dir = a.png;
+  check(!png_dir || (!a.out && !a.gif),
         "--png DIR writes PNG frames instead of a video; it does not combine with --out or --gif");
-  const auto format = png_dir          ? render::VideoFormat::png
-                      : p.has("--gif") ? render::VideoFormat::gif
-                                       : render::VideoFormat::mp4;
+  const auto format = png_dir ? render::VideoFormat::png
+                      : a.gif ? render::VideoFormat::gif
+                              : render::VideoFormat::mp4;
 
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
   auto setup = train::make_setup(cfg);
@@ -45,15 +58,15 @@ int cmd_record(const Args& args) {
         "record needs a MuJoCo task; " + cfg.env +
             " has no scene to render (FetchReach, FetchPush, FetchPickAndPlace do)");
   // The checkpoint carries the normalizer statistics the policy was trained with; nothing is re-estimated.
-  const std::string ckpt = checkpoint_path(run, p.value("--checkpoint").value_or("best"));
+  const std::string ckpt = checkpoint_path(run, a.checkpoint.value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
   const std::string label = fs::path(ckpt).stem().string();
 
   std::string out;
   if (png_dir) {
     out = *png_dir;
-  } else if (const auto o = p.value("--out")) {
-    out = *o;
+  } else if (a.out) {
+    out = *a.out;
   } else {
     const std::string videos = io::run_paths(run).videos;
     std::error_code ec;
@@ -71,7 +84,7 @@ int cmd_record(const Args& args) {
   opts.seed = seed;
   opts.render.width = width;
   opts.render.height = height;
-  opts.render.shadows = !p.has("--no-shadows");
+  opts.render.shadows = !a.no_shadows;
   opts.title = cfg.env + "  " + label + " (epoch " + std::to_string(counters.epoch) + ")";
   train::ProgressBar bar("record", render::expected_frames(*setup.env, episodes));
   const auto summary = render::record_episodes(
@@ -84,6 +97,27 @@ int cmd_record(const Args& args) {
             << " epoch=" << counters.epoch << "\n";
   std::printf("success_rate=%.4f\n", static_cast<double>(summary.successes) / summary.episodes);
   return 0;
+}
+
+}  // namespace
+
+Command add_record(CLI::App& app) {
+  auto a = std::make_shared<RecordArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "record", "Render a run's deterministic policy headless into a video with the goal and subgoal markers");
+  add_words(*sub, "RUN_DIR", a->runs, "RUN_DIR", "the run directory (it holds config.yaml and checkpoints/)");
+  add_value_flag(*sub, "--checkpoint", a->checkpoint, "best|latest|PATH",
+                 "which policy: best (the best test epoch, else latest), latest, or a checkpoint file (default best)");
+  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes to record, in [1, 10000] (default 3)");
+  add_value_flag(*sub, "--seed", a->seed, "S", "seed of the episodes (default: the one eval uses too)");
+  add_value_flag(*sub, "--out", a->out, "FILE",
+                 "video file (default RUN_DIR/videos/<checkpoint>-ep<N>.mp4, or .gif with --gif)");
+  add_value_flag(*sub, "--width", a->width, "W", "frame width in pixels, in [16, 4096]; even for MP4 (default 480)");
+  add_value_flag(*sub, "--height", a->height, "H", "frame height in pixels, in [16, 4096]; even for MP4 (default 480)");
+  add_bool_flag(*sub, "--gif", a->gif, "write an animated GIF instead of an H.264 MP4");
+  add_value_flag(*sub, "--png", a->png, "DIR", "write one PNG per frame into DIR instead of a video");
+  add_bool_flag(*sub, "--no-shadows", a->no_shadows, "render without shadows");
+  return {sub, [a] { return run_record(*a); }};
 }
 
 }  // namespace hindsight::cli

@@ -2,8 +2,15 @@
 // or resume a run directory.
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "cli_args.hpp"
+#include <CLI/CLI.hpp>
+
+#include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/config.hpp"
@@ -12,28 +19,43 @@
 #include "hindsight/train/trainer.hpp"
 
 namespace hindsight::cli {
+namespace {
 
-TrainConfig resolve_train_config(const ParsedArgs& p) {
+// The parsed command line of `hindsight train`.
+struct TrainArgs {
+  std::optional<std::string> config, env, levels, epochs, seed, out, resume;
+  std::vector<std::string> overrides;  // key=value words, in order
+};
+
+// The run's config: the defaults, then the env's preset or --config, then the flags, then key=value.
+// source says where it started from (a file, or the built-in defaults when no preset was found).
+TrainConfig resolve_train_config(const TrainArgs& a, std::string& source) {
   TrainConfig cfg = default_config();
-  const std::string env = p.value("--env").value_or(cfg.env);
-  if (const auto file = p.value("--config")) {
-    cfg = load_config_file(*file);
-  } else if (const std::string preset = find_preset(env, configs_dir()); !preset.empty()) {
+  const std::string env = a.env.value_or(cfg.env);
+  const std::string dir = a.config ? "" : configs_dir();
+  if (a.config) {
+    cfg = load_config_file(*a.config);
+    source = *a.config;
+  } else if (const std::string preset = find_preset(env, dir); !preset.empty()) {
     cfg = load_config_file(preset);
+    source = preset + " (the " + env + " preset)";
+  } else {
+    source = "the built-in defaults: no preset " + env + ".yaml in " +
+             (dir.empty() ? std::string("any presets directory") : dir) +
+             " (set HINDSIGHT_CONFIGS or use --config FILE)";
   }
+  // The flags become overrides too, so their values are checked (and worded) like key=value.
   std::vector<std::string> overrides;
-  const std::pair<const char*, const char*> flag_keys[] = {
-      {"--env", "env"}, {"--levels", "levels"}, {"--epochs", "epochs"}, {"--seed", "seed"}, {"--out", "out"}};
-  for (const auto& [flag, key] : flag_keys) {
-    if (const auto v = p.value(flag)) overrides.push_back(std::string(key) + "=" + *v);
+  const std::pair<const std::optional<std::string>*, const char*> flag_keys[] = {
+      {&a.env, "env"}, {&a.levels, "levels"}, {&a.epochs, "epochs"}, {&a.seed, "seed"}, {&a.out, "out"}};
+  for (const auto& [value, key] : flag_keys) {
+    if (*value) overrides.push_back(std::string(key) + "=" + **value);
   }
-  for (const auto& w : p.positional()) overrides.push_back(w);
+  overrides.insert(overrides.end(), a.overrides.begin(), a.overrides.end());
   apply_overrides(cfg, overrides);
   validate(cfg);
   return cfg;
 }
-
-namespace {
 
 // Printed once the input is accepted, so that refused input gets exactly one line.
 void print_blas_note(const train::Comm& comm) {
@@ -45,35 +67,58 @@ void print_blas_note(const train::Comm& comm) {
   }
 }
 
-}  // namespace
-
-int cmd_train(const Args& args) {
-  const ParsedArgs p(args, {"--config", "--env", "--levels", "--epochs", "--seed", "--out", "--resume"}, {"--help"});
-  if (p.has("--help")) {
-    std::cout << "usage: hindsight train [--config FILE] [--env NAME] [--levels K] [--epochs N] [--seed S]\n"
-                 "                       [--out DIR] [key=value ...]\n"
-                 "       hindsight train --resume RUN_DIR [epochs=N]\n\nconfig keys:\n"
-              << config_help();
-    return 0;
-  }
+// Trains a new run, or resumes one, and prints `run: DIR` last.
+int run_train(const TrainArgs& a) {
   auto comm = train::make_comm();
-  if (const auto dir = p.value("--resume")) {
-    for (const char* f : {"--config", "--env", "--levels", "--seed", "--out"}) {
-      check(!p.value(f), std::string("--resume takes no ") + f + " (the run's own config.yaml is used)");
+  if (a.resume) {
+    const std::pair<const std::optional<std::string>*, const char*> fixed[] = {
+        {&a.config, "--config"}, {&a.env, "--env"}, {&a.levels, "--levels"}, {&a.seed, "--seed"}, {&a.out, "--out"}};
+    for (const auto& [value, flag] : fixed) {
+      check(!*value, std::string("--resume takes no ") + flag + " (the run's own config.yaml is used)");
     }
-    std::vector<std::string> overrides = p.positional();
-    if (const auto e = p.value("--epochs")) overrides.push_back("epochs=" + *e);
-    auto trainer = train::Trainer::resume(*dir, overrides, *comm);
+    std::vector<std::string> overrides = a.overrides;
+    if (a.epochs) overrides.push_back("epochs=" + *a.epochs);
+    auto trainer = train::Trainer::resume(*a.resume, overrides, *comm);
     print_blas_note(*comm);
     trainer.run();
     if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
     return 0;
   }
-  train::Trainer trainer(resolve_train_config(p), *comm);
+  std::string source;
+  train::Trainer trainer(resolve_train_config(a, source), *comm);
   print_blas_note(*comm);
+  if (comm->is_root()) std::fprintf(stderr, "config: %s\n", source.c_str());
   trainer.run();
   if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
   return 0;
+}
+
+}  // namespace
+
+Command add_train(CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "train", "Train an agent, or continue a run with --resume; the last line is `run: DIR`");
+  add_words(*sub, "OVERRIDES", a->overrides, "[key=value ...]",
+            "config overrides, applied last, e.g. polyak=0.9 hidden=[128,128] (the keys are below)");
+  add_value_flag(*sub, "--config", a->config, "FILE", "start from this YAML config instead of the env's preset");
+  add_value_flag(*sub, "--env", a->env, "NAME",
+                 "task to train; its preset configs/NAME.yaml is the starting point (default FetchPickAndPlace)");
+  add_value_flag(*sub, "--levels", a->levels, "K", "hierarchy levels: 1 = flat DDPG+HER, K > 1 = HAC (as levels=K)");
+  add_value_flag(*sub, "--epochs", a->epochs, "N", "training epochs (as epochs=N); with --resume, the new total");
+  add_value_flag(*sub, "--seed", a->seed, "S", "base seed; every worker and MPI rank derives its own (as seed=S)");
+  add_value_flag(*sub, "--out", a->out, "DIR", "directory that receives the run directory (as out=DIR)");
+  add_value_flag(*sub, "--resume", a->resume, "RUN_DIR",
+                 "continue RUN_DIR from its newest checkpoint with its own config; only epochs=N may change");
+  sub->footer([] {
+    std::string text =
+        "The config is the env's preset (or --config FILE), then the flags, then key=value words.\n\n"
+        "config keys:\n" +
+        config_help();
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+  });
+  return {sub, [a] { return run_train(*a); }};
 }
 
 }  // namespace hindsight::cli

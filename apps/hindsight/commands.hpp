@@ -1,18 +1,27 @@
 #pragma once
-// The subcommands of the hindsight CLI; each takes its arguments (without the subcommand name)
-// and returns the process exit code. Errors are thrown as hindsight::Error.
+// The subcommands of the hindsight CLI. Each add_* declares its subcommand (flags, positionals, help) on the
+// CLI11 app and returns what runs it once the command line is parsed; the run returns the process exit code
+// and throws hindsight::Error for bad input.
+#include <functional>
 #include <string>
-#include <vector>
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace hindsight::cli {
 
-using Args = std::vector<std::string>;
+// A declared subcommand and the function that runs it with its parsed values.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
 
-int cmd_env(const Args& args);    // hindsight env NAME [--reset] [--seed S] [--json] | --scripted | --list
-int cmd_train(const Args& args);  // hindsight train [--config FILE] [flags] [key=value ...] | --resume RUN_DIR
-int cmd_eval(const Args& args);   // hindsight eval RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]
-int cmd_record(const Args& args); // hindsight record RUN_DIR [--checkpoint C] [--episodes N] [--out FILE.mp4]
-int cmd_plot(const Args& args);   // hindsight plot RUN_DIR [RUN_DIR ...] [--out DIR] [--smooth W] [--x X]
+Command add_train(CLI::App& app);   // hindsight train [--config FILE] [flags] [key=value ...] | --resume RUN_DIR
+Command add_eval(CLI::App& app);    // hindsight eval RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]
+Command add_record(CLI::App& app);  // hindsight record RUN_DIR [--checkpoint C] [--episodes N] [--out FILE.mp4]
+Command add_plot(CLI::App& app);    // hindsight plot RUN_DIR [RUN_DIR ...] [--out DIR] [--smooth W] [--x X]
+Command add_env(CLI::App& app);     // hindsight env NAME [--reset] [--seed S] [--json] | --scripted | --list
 
 // The checkpoint file `which` (best, latest or a path) names for run_dir; best falls back to latest when a
 // run has none yet. Throws Error when the file does not exist.

@@ -2,30 +2,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <functional>
-#include <map>
+#include <iostream>
 #include <string>
+#include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/train/comm.hpp"
 
 namespace {
-
-void usage(std::FILE* out) {
-  std::fputs(
-      "usage: hindsight <command> [args]\n"
-      "  train  [--config FILE] [--env NAME] [--levels K] [--epochs N] [--seed S] [--out DIR] [key=value ...]\n"
-      "  train  --resume RUN_DIR [epochs=N]          continue a run from its newest checkpoint\n"
-      "  eval   RUN_DIR [--episodes N] [--seed S] [--checkpoint best|latest|PATH]\n"
-      "  record RUN_DIR [--checkpoint best|latest|PATH] [--episodes N] [--seed S] [--out FILE.mp4]\n"
-      "         [--width W --height H] [--gif] [--png DIR] [--no-shadows]   video with goal markers\n"
-      "  plot   RUN_DIR [RUN_DIR ...] [--out DIR] [--smooth W] [--x env_steps|epoch|wall_seconds]\n"
-      "  env    NAME [--reset] [--seed S] [--json]   spaces and the first observation\n"
-      "  env    NAME --scripted --episodes N [--seed S]  run the scripted expert\n"
-      "  env    --list                             registered env names\n",
-      out);
-}
 
 // Prints the one error line and exits; under MPI the line names the rank and the whole job is stopped,
 // so no other rank is left waiting in a collective.
@@ -45,24 +33,43 @@ void usage(std::FILE* out) {
 
 int main(int argc, char** argv) {
   using namespace hindsight::cli;
-  const std::map<std::string, std::function<int(const Args&)>> commands = {
-      {"env", cmd_env},
-      {"train", cmd_train},
-      {"eval", cmd_eval},
-      {"record", cmd_record},
-      {"plot", cmd_plot},
-  };
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-    usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
-  const auto it = commands.find(argv[1]);
-  if (it == commands.end()) {
-    std::fprintf(stderr, "hindsight: unknown command '%s' (try: hindsight --help)\n", argv[1]);
-    return 2;
-  }
   try {
-    return it->second(Args(argv + 2, argv + argc));
+    CLI::App app("hindsight: train, evaluate, record and plot hierarchical goal-conditioned agents (HAC, DDPG+HER)",
+                 "hindsight");
+    // One command at most, so that a later word such as a run directory named `eval` stays a word; no command
+    // and unknown words are reported below with the CLI's own exit codes and wording.
+    app.require_subcommand(0, 1);
+    app.allow_extras();
+    set_help_layout(app);
+    const std::vector<Command> commands = {add_train(app), add_eval(app), add_record(app), add_plot(app),
+                                           add_env(app)};
+    for (const Command& c : commands) {
+      c.app->allow_extras();  // unknown flags are refused by check_no_unknown_flags, in the CLI's wording
+      c.app->group("Commands");
+    }
+    // Set after the commands are added, which would otherwise inherit it.
+    app.footer(
+        "Run `hindsight COMMAND --help` for the flags of a command;\n"
+        "`mpirun -np N hindsight train ...` trains one run across N processes or nodes.");
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return app.exit(e);  // --help: the selected command's help on stdout, exit 0
+    } catch (const CLI::ParseError& e) {
+      fail(parse_error_message(e), 1);
+    }
+    if (const auto extras = app.remaining(false); !extras.empty()) {
+      std::fprintf(stderr, "hindsight: unknown command '%s' (try: hindsight --help)\n", extras.front().c_str());
+      return 2;
+    }
+    for (const Command& c : commands) {
+      if (c.app->parsed()) {
+        check_no_unknown_flags(*c.app);
+        return c.run();
+      }
+    }
+    std::cerr << app.help();  // no command: a usage error
+    return 2;
   } catch (const hindsight::Error& e) {
     fail(e.what(), 1);
   } catch (const std::exception& e) {
