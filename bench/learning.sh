@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Learning benchmark: trains one preset on several seeds and prints, per seed, the env steps and wall
-# seconds (training time, progress.csv) at which the per-epoch test success first reached 0.5 and 0.9,
-# the last epoch's test success, and `hindsight eval --episodes 100` of the best and of the last
-# checkpoint; then the median over the seeds. Env steps include demonstration steps (demos=N).
+# seconds (training time, progress.csv) and episodes at which the per-epoch test success first reached
+# 0.5 and 0.9, the last epoch's test success, and `hindsight eval --episodes 100` of the best and of the
+# last checkpoint; then the median over the seeds. Env steps include demonstration steps (demos=N).
+# Every row names the commit of the tree it ran in (git HEAD, "+" for uncommitted changes to tracked files).
 # The runs stay in OUT (default runs/learning) with their progress.csv, for plots and the README.
 #
 # Usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]
@@ -48,11 +49,12 @@ for s in $seeds_to_train; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 
-# First epoch at or above a threshold: env steps and wall seconds ("-" when never reached).
+# First epoch at or above a threshold: env steps, wall seconds and episodes ("-" when never reached).
 first_at() {  # progress.csv threshold
   awk -F, -v th="$2" 'NR == 1 { for (i = 1; i <= NF; ++i) c[$i] = i; next }
-    !done && $c["test/success_rate"] >= th { printf "%d %.0f\n", $c["env_steps"], $c["wall_seconds"]; done = 1 }
-    END { if (!done) printf "- -\n" }' "$1"
+    !done && $c["test/success_rate"] >= th {
+      printf "%d %.0f %d\n", $c["env_steps"], $c["wall_seconds"], $c["episodes"]; done = 1 }
+    END { if (!done) printf "- - -\n" }' "$1"
 }
 last_of() {  # progress.csv column
   awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; ++i) c[$i] = i; next } { v = $c[col] } END { print v }' "$1"
@@ -62,18 +64,21 @@ eval_of() {  # run checkpoint
 }
 
 summary="$out/$name-np$ranks-summary.csv"
-echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last" >"$summary"
+# The commit the binary was built from (with "+" when the tree had uncommitted changes), on every row.
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit+"
+echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last,episodes_to_0.5,episodes_to_0.9,commit" >"$summary"
 for s in $seeds; do
   run="$out/$name-np$ranks-s$s"
   p="$run/progress.csv"
-  read -r s5 w5 < <(first_at "$p" 0.5)
-  read -r s9 w9 < <(first_at "$p" 0.9)
-  echo "$s,$s5,$w5,$s9,$w9,$(last_of "$p" env_steps),$(last_of "$p" wall_seconds),$(last_of "$p" test/success_rate),$(eval_of "$run" best),$(eval_of "$run" latest)" >>"$summary"
+  read -r s5 w5 e5 < <(first_at "$p" 0.5)
+  read -r s9 w9 e9 < <(first_at "$p" 0.9)
+  echo "$s,$s5,$w5,$s9,$w9,$(last_of "$p" env_steps),$(last_of "$p" wall_seconds),$(last_of "$p" test/success_rate),$(eval_of "$run" best),$(eval_of "$run" latest),$e5,$e9,$commit" >>"$summary"
 done
 column -s, -t "$summary"
 # Median per column over the seeds ("-", never reached, sorts above every number).
 printf "median"
-for col in $(seq 2 10); do
+for col in $(seq 2 12); do
   m="$(tail -n +2 "$summary" | cut -d, -f"$col" | sed 's/^-$/1e18/; s/^$/1e18/' | sort -g |
     awk '{ v[NR] = $1 } END { x = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
            if (x >= 1e17) print "-"; else print x }')"

@@ -460,8 +460,11 @@ std::string preset(const std::string& env) {
 
 TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
   // The 2-level preset, trained as the trainer does (an episode, then 40 updates per level), for
-  // kEpisodes episodes: about a minute on one core. The full runs to >= 0.9 are in the README.
-  constexpr int kEpisodes = 150;
+  // kEpisodes episodes: about 30 s on one core. The full runs are in the README. The margin: the preset's
+  // per-epoch test success after 100 episodes was 0.98-1.00 in each of the 5 seeds of bench/learning.sh
+  // (docs/results/MountainCarContinuous-np1-summary.csv); this seed gives 1.00. A fixed seed gives the same
+  // result at any thread count (the learner runs on one torch thread).
+  constexpr int kEpisodes = 100;
   TrainConfig cfg = load_config_file(preset("MountainCarContinuous"));
   cfg.seed = 3;
   train::Setup s = train::make_setup(cfg);
@@ -475,7 +478,7 @@ TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
   }
   const auto report = train::evaluate(*s.agent, *s.env, 50, 12);
   std::printf("MountainCarContinuous 2 levels, %d episodes: test success %.2f\n", kEpisodes, report.success_rate);
-  EXPECT_GE(report.success_rate, 0.3);
+  EXPECT_GE(report.success_rate, 0.8);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "hindsight/core/error.hpp"
@@ -42,19 +43,48 @@ TEST(MountainCar, ResetRangeAndGoal) {
     EXPECT_GE(o.observation[0], -0.6);
     EXPECT_LT(o.observation[0], -0.4);
     EXPECT_EQ(o.observation[1], 0.0);
-    EXPECT_EQ(o.desired_goal, (std::vector<double>{0.48, 0.04}));
+    EXPECT_EQ(o.desired_goal, (std::vector<double>{0.48, 0.0}));
   }
 }
 
 TEST(MountainCar, SuccessWithinBothThresholds) {
   MountainCarContinuous env;
-  const std::vector<double> g{0.48, 0.04};
-  EXPECT_TRUE(env.is_success(std::vector<double>{0.485, 0.03}, g));
-  EXPECT_FALSE(env.is_success(std::vector<double>{0.495, 0.04}, g));
-  EXPECT_FALSE(env.is_success(std::vector<double>{0.48, 0.065}, g));
+  const std::vector<double> g{0.48, 0.0};
+  EXPECT_TRUE(env.is_success(std::vector<double>{0.515, -0.035}, g));
+  EXPECT_FALSE(env.is_success(std::vector<double>{0.525, 0.0}, g));
+  EXPECT_FALSE(env.is_success(std::vector<double>{0.48, 0.045}, g));
   std::vector<double> out(2);
-  env.compute_reward(std::vector<double>{0.48, 0.04, 0.0, 0.0}, std::vector<double>{0.48, 0.04, 0.48, 0.04}, out);
+  env.compute_reward(std::vector<double>{0.48, 0.0, 0.0, 0.0}, std::vector<double>{0.48, 0.0, 0.48, 0.0}, out);
   EXPECT_EQ(out, (std::vector<double>{0.0, -1.0}));
+  // Subgoals keep the narrow thresholds.
+  EXPECT_EQ(env.default_subgoal_spec().thresholds, (std::vector<double>{0.01, 0.02}));
+}
+
+TEST(MountainCar, TheGoalWindowCannotBeJumpedOverAndTheCarCanStopInIt) {
+  // Wider than the top speed: from any start left of the window at |v| <= 0.04, one step lands inside or short.
+  MountainCarContinuous env;
+  const std::vector<double> g{0.48, 0.0};
+  for (double x = 0.40; x < 0.44; x += 0.005) {
+    env.set_state(x, 0.04);
+    const auto o = env.step(std::vector<double>{0.0}).obs.observation;
+    EXPECT_LE(o[0], 0.52) << x;
+  }
+  // The car can rest in it: the engine (up to 0.0015 per step) outweighs gravity there (0.0025 cos(3 x) <=
+  // 0.00033), so cancelling the velocity every step holds a car entering at 0.01 inside for good.
+  env.set_state(0.45, 0.01);
+  int inside = 0;
+  std::vector<double> s{0.45, 0.01};
+  for (int t = 0; t < 100; ++t) {
+    const double a = std::clamp((0.0025 * std::cos(3.0 * s[0]) - s[1]) / 0.0015, -1.0, 1.0);
+    const auto o = env.step(std::vector<double>{a}).obs;
+    s = o.observation;
+    inside += env.is_success(o.achieved_goal, g) ? 1 : 0;
+  }
+  EXPECT_EQ(inside, 100);
+  // The PyTorch HAC example's task is still available.
+  MountainCarContinuous hac(MountainCarConfig::hac_example());
+  EXPECT_EQ(hac.reset(0).desired_goal, (std::vector<double>{0.48, 0.04}));
+  EXPECT_FALSE(hac.is_success(std::vector<double>{0.495, 0.04}, std::vector<double>{0.48, 0.04}));
 }
 
 TEST(MountainCar, EnergyPumpingReachesTheGoalRegion) {

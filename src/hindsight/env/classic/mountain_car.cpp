@@ -64,7 +64,7 @@ bool MountainCarContinuous::is_success(std::span<const double> achieved, std::sp
 }
 
 SubgoalSpec MountainCarContinuous::default_subgoal_spec() const {
-  return SubgoalSpec{{0, 1}, obs_space_, {cfg_.position_threshold, cfg_.velocity_threshold}, {}};
+  return SubgoalSpec{{0, 1}, obs_space_, {cfg_.subgoal_position_threshold, cfg_.subgoal_velocity_threshold}, {}};
 }
 
 }  // namespace hindsight::classic
