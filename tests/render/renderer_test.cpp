@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/env/fetch/fetch_env.hpp"
 #include "hindsight/env/registry.hpp"
 
 namespace hindsight::render {
@@ -76,6 +77,26 @@ TEST_F(RenderTest, FramesAreTopDown) {
   const auto top = f.pixel(32, 1), bottom = f.pixel(32, 56);
   EXPECT_GE(top[2], top[0]) << "floor (blue-grey) expected at the top";
   EXPECT_GT(bottom[0], bottom[2] + 20) << "table (tan) expected at the bottom";
+}
+
+TEST_F(RenderTest, TheWholeWorkspaceIsInTheFrame) {
+  // Every corner of the box the gripper is kept in (and so every goal and subgoal) projects inside the
+  // default 480 x 480 frame with a margin, so a video never loses the gripper, the block or a marker.
+  Renderer r(env->mj_model(), RenderOptions{.width = 480, .height = 480, .shadows = false});
+  r.render(env->mj_data());
+  const fetch::Workspace w;
+  for (const double x : {w.low[0], w.high[0]}) {
+    for (const double y : {w.low[1], w.high[1]}) {
+      for (const double z : {w.low[2], w.high[2]}) {
+        const auto px = r.project({x, y, z});
+        ASSERT_TRUE(px.has_value());
+        EXPECT_GT((*px)[0], 24.0) << x << " " << y << " " << z;
+        EXPECT_LT((*px)[0], 456.0) << x << " " << y << " " << z;
+        EXPECT_GT((*px)[1], 24.0) << x << " " << y << " " << z;
+        EXPECT_LT((*px)[1], 456.0) << x << " " << y << " " << z;
+      }
+    }
+  }
 }
 
 TEST_F(RenderTest, ShadowSwitchChangesThePicture) {
