@@ -69,7 +69,11 @@ TEST(MpirunTrain, TwoRanksLearnFetchReach) {
   ASSERT_EQ(eval.exit_code, 0) << eval.err;
   const auto at = eval.out.find("\nsuccess_rate=");
   ASSERT_NE(at, std::string::npos) << eval.out;
-  EXPECT_GE(std::stod(eval.out.substr(at + 14)), 0.95) << eval.out;
+  // The margin: `bench/learning.sh configs/FetchReach.yaml "0 1 2 3 4 5" 5 2` evaluated the best checkpoint
+  // at 0.94-1.00 over seeds 0-5 (median 0.99; docs/results/FetchReach-np2-summary.csv); seed 0, used here,
+  // gives 0.99. A fixed seed repeats exactly on one machine, but another CPU's BLAS kernels change the
+  // numbers like another seed would, so the bar sits below the worst seed, not just below seed 0.
+  EXPECT_GE(std::stod(eval.out.substr(at + 14)), 0.85) << eval.out;
 }
 
 TEST(MpirunTrain, ResumeNeedsTheRankCountTheRunWasTrainedWith) {

@@ -68,6 +68,26 @@ TEST(Trainer, FetchReachLearnsWithinFiveEpochs) {
   EXPECT_GE(r.success_rate, 0.95);
 }
 
+TEST(Trainer, SameSeedGivesTheSameRowsWhateverTheThreadCount) {
+  // The README's figures must be reproducible: the same seed and config give bit-identical progress.csv
+  // rows (wall-clock columns aside) with 1 or 2 LibTorch/BLAS threads. Networks and batches are large
+  // enough (256 wide, batch 256) for the BLAS to split its products over threads.
+  const std::string out = fresh_dir("threads");
+  LocalComm comm;
+  std::vector<std::string> progress;
+  for (const int threads : {1, 2}) {
+    TrainConfig c = tiny_reach(out);
+    c.hidden = {256, 256};
+    c.batch_size = 256;
+    c.torch_threads = threads;
+    c.run_name = "threads" + std::to_string(threads);
+    Trainer t(c, comm);
+    t.run();
+    progress.push_back(io::run_paths(t.run_dir()).progress);
+  }
+  expect_same_rows(progress[0], progress[1]);
+}
+
 TEST(Trainer, ResumeContinuesExactlyLikeAnUninterruptedRun) {
   const std::string out = fresh_dir("resume");
   LocalComm comm;
