@@ -65,7 +65,10 @@ TEST(Trainer, FetchReachLearnsWithinFiveEpochs) {
   auto setup = make_setup(c);
   load_checkpoint(io::run_paths(t.run_dir()).latest_checkpoint, c, *setup.agent);
   const auto r = evaluate(*setup.agent, *setup.env, 100, 12345);
-  EXPECT_GE(r.success_rate, 0.95);
+  // The margin: the preset's last checkpoint after 5 epochs evaluated 0.93-1.00 over seeds 1-8
+  // (bench/learning.sh configs/FetchReach.yaml; docs/results/FetchReach-np1-*summary.csv); seed 1 gives
+  // 0.99. The bar sits below the worst seed, since another CPU's BLAS changes the numbers like a new seed.
+  EXPECT_GE(r.success_rate, 0.85);
 }
 
 TEST(Trainer, SameSeedGivesTheSameRowsWhateverTheThreadCount) {
