@@ -456,6 +456,18 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.levels, 1) << env;
     EXPECT_TRUE(c.target_networks) << env;
   }
+  // The demonstration recipes, flat and with 2 levels (H = 25, measured in docs/hierarchy.md).
+  for (const std::string path : {dir + "/flat/FetchPickAndPlace-demos.yaml", dir + "/flat/FetchPush-demos.yaml",
+                                 dir + "/FetchPickAndPlace-demos.yaml"}) {
+    const TrainConfig c = load_config_file(path);
+    EXPECT_NO_THROW(validate(c)) << path;
+    EXPECT_EQ(c.demos, 100) << path;
+    EXPECT_EQ(c.batch_size, 1024) << path;
+    EXPECT_TRUE(c.target_networks) << path;
+  }
+  const TrainConfig hac_demos = load_config_file(dir + "/FetchPickAndPlace-demos.yaml");
+  EXPECT_EQ(hac_demos.levels, 2);
+  EXPECT_EQ(hac_demos.H, std::vector<int>{25});
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPush.yaml").epochs, 50);
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPickAndPlace.yaml").epochs, 100);
   for (const std::string path : {dir + "/flat/MountainCarContinuous.yaml", find_preset("Pendulum", dir)}) {
