@@ -112,10 +112,8 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
       // demo_capacity holds demo_capacity / T expert episodes of T steps; each gives level i
       // ceil(actions / sequence length) attempt sequences, each one slot of max_steps transitions.
       const long episodes = (static_cast<long>(lc.demo_capacity) + T - 1) / T;
-      const long per = steps_per_action(i);
-      const long actions = (T + per - 1) / per;
-      const long per_sequence = i == top_ ? actions : cfg_.H[static_cast<std::size_t>(i)];
-      lc.demo_capacity = static_cast<std::size_t>(episodes * ((actions + per_sequence - 1) / per_sequence) *
+      const DemoShape d = demo_shape(i, T);
+      lc.demo_capacity = static_cast<std::size_t>(episodes * ((d.actions + d.per_sequence - 1) / d.per_sequence) *
                                                   static_cast<long>(ls.max_steps));
     }
     levels_.push_back(std::make_unique<train::Level>(std::move(ls), std::move(lc),
@@ -128,6 +126,12 @@ long HacAgent::steps_per_action(int level) const {
   long per = 1;
   for (int j = 0; j < level; ++j) per *= cfg_.H[static_cast<std::size_t>(j)];
   return per;
+}
+
+HacAgent::DemoShape HacAgent::demo_shape(int level, int T) const {
+  const long per = steps_per_action(level);
+  const long actions = (T + per - 1) / per;
+  return {per, actions, level == top_ ? actions : cfg_.H[static_cast<std::size_t>(level)]};
 }
 
 std::vector<train::Level*> HacAgent::levels() {
@@ -287,9 +291,7 @@ void HacAgent::store_demo(const train::Trajectory& t, bool feed_normalizers) {
   for (int i = 0; i <= top_; ++i) {
     train::Level& level = *levels_[static_cast<std::size_t>(i)];
     const std::size_t na = level.spec().action_space.size();
-    const long per = steps_per_action(i);
-    const long actions = (t.T + per - 1) / per;
-    const long per_sequence = i == top_ ? actions : cfg_.H[static_cast<std::size_t>(i)];
+    const auto [per, actions, per_sequence] = demo_shape(i, t.T);
     // Env step at which action a of level i starts (the last one may be cut short by the time limit).
     const auto start = [&](long a) { return std::min<long>(a * per, t.T); };
     const auto achieved_at = [&](long s) {

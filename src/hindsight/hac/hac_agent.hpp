@@ -94,6 +94,11 @@ class HacAgent final : public train::Agent {
 
  private:
   struct Run;
+  // How a T-step expert episode splits for level i: env steps per action, actions, actions per sequence.
+  struct DemoShape {
+    long steps_per_action, actions, per_sequence;
+  };
+  DemoShape demo_shape(int level, int T) const;
   // Per-level training figures since the last take_epoch_metrics().
   struct Counters {
     long sequences = 0, reached = 0;  // attempt sequences, and those that ended with their goal reached
