@@ -456,18 +456,30 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.levels, 1) << env;
     EXPECT_TRUE(c.target_networks) << env;
   }
-  // The demonstration recipes, flat and with 2 levels (H = 25, measured in docs/hierarchy.md).
+  // The demonstration recipes, flat and with 2 levels (the PickAndPlace preset: H = 25, measured in
+  // docs/hierarchy.md).
   for (const std::string path : {dir + "/flat/FetchPickAndPlace-demos.yaml", dir + "/flat/FetchPush-demos.yaml",
-                                 dir + "/FetchPickAndPlace-demos.yaml"}) {
+                                 find_preset("FetchPickAndPlace", dir)}) {
     const TrainConfig c = load_config_file(path);
     EXPECT_NO_THROW(validate(c)) << path;
     EXPECT_EQ(c.demos, 100) << path;
     EXPECT_EQ(c.batch_size, 1024) << path;
     EXPECT_TRUE(c.target_networks) << path;
   }
-  const TrainConfig hac_demos = load_config_file(dir + "/FetchPickAndPlace-demos.yaml");
-  EXPECT_EQ(hac_demos.levels, 2);
-  EXPECT_EQ(hac_demos.H, std::vector<int>{25});
+  // The PickAndPlace preset: the flat demonstration learner (3x256, target networks, action penalty) at
+  // every level of a 2-level hierarchy that keeps HAC's subgoal testing and bounded critic.
+  const TrainConfig pnp = load_config_file(find_preset("FetchPickAndPlace", dir));
+  const TrainConfig flat_demos = load_config_file(dir + "/flat/FetchPickAndPlace-demos.yaml");
+  EXPECT_EQ(pnp.levels, 2);
+  EXPECT_EQ(pnp.H, std::vector<int>{25});
+  EXPECT_EQ(pnp.hidden, flat_demos.hidden);
+  EXPECT_EQ(pnp.action_l2, flat_demos.action_l2);
+  EXPECT_EQ(pnp.polyak, flat_demos.polyak);
+  EXPECT_EQ(pnp.noise_eps, flat_demos.noise_eps);
+  EXPECT_EQ(pnp.random_eps, flat_demos.random_eps);
+  EXPECT_EQ(pnp.bc_weight, flat_demos.bc_weight);
+  EXPECT_TRUE(pnp.bounded_critic);
+  EXPECT_EQ(pnp.subgoal_test_prob, 0.3);
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPush.yaml").epochs, 50);
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPickAndPlace.yaml").epochs, 100);
   for (const std::string path : {dir + "/flat/MountainCarContinuous.yaml", find_preset("Pendulum", dir)}) {
@@ -481,9 +493,11 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.norm_warmup_episodes, 0) << env;  // online statistics only, as baselines
   }
   EXPECT_EQ(reach.norm_warmup_episodes, 0);
-  // The HAC presets: DESIGN.md's HAC values.
-  for (const char* env : {"FetchPickAndPlace", "FetchPush", "MountainCarContinuous"}) {
-    const TrainConfig c = load_config_file(find_preset(env, dir));
+  // The HAC presets: DESIGN.md's HAC values (PickAndPlace's in configs/hac/, beside the preset that learns).
+  for (const std::string path : {find_preset("FetchPush", dir), find_preset("MountainCarContinuous", dir),
+                                 dir + "/hac/FetchPickAndPlace.yaml"}) {
+    const TrainConfig c = load_config_file(path);
+    const std::string env = path;
     EXPECT_NO_THROW(validate(c)) << env;
     EXPECT_EQ(c.levels, 2) << env;
     EXPECT_EQ(c.hidden, (std::vector<int>{64, 64, 64})) << env;
@@ -497,7 +511,7 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.updates_per_cycle, 40 * c.episodes_per_cycle) << env;  // 40 per level per episode
   }
   EXPECT_EQ(load_config_file(find_preset("MountainCarContinuous", dir)).H, (std::vector<int>{20}));
-  EXPECT_EQ(load_config_file(find_preset("FetchPickAndPlace", dir)).H, (std::vector<int>{10}));
+  EXPECT_EQ(load_config_file(dir + "/hac/FetchPickAndPlace.yaml").H, (std::vector<int>{10}));
 }
 
 TEST(Config, EveryPresetKeyHasACommentSayingWhereItComesFrom) {
