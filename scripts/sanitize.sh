@@ -3,16 +3,20 @@
 # build (${SANITIZE_BUILD_DIR:-build-asan}, -O1 -g1, -DHINDSIGHT_SANITIZE=ON), builds the test binary and
 # the CLI it starts, and runs the tests; the first report stops the process and fails the run.
 # Suppressions (scripts/sanitizers/) cover third-party libraries only, never hindsight code.
-#   usage: scripts/sanitize.sh [extra gtest flags]    SANITIZE_FILTER overrides the test selection
+#   usage: scripts/sanitize.sh [extra gtest flags]    SANITIZE_FILTER overrides the test selection,
+#   SANITIZE_SHARDS the number of shards (8)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Cores this process may use. GNU nproc lets OMP_NUM_THREADS (set to 1 below for the tests) override
+# its answer, which would run one test at a time; the OpenMP variables are dropped for the count.
+cores() { env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc; }
 build="${SANITIZE_BUILD_DIR:-$root/build-asan}"
 bash "$root/scripts/setup.sh"
 # -O1 -g1: what the sanitizer documentation recommends for usable reports, and half the compile time of
 # -O2 -g on the LibTorch and JSON-heavy sources (measured 41 s -> 17 s for one test file).
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHINDSIGHT_SANITIZE=ON \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DHINDSIGHT_BUILD_BENCH=OFF ${HINDSIGHT_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build" -j "${JOBS:-$(nproc)}" --target hindsight_tests hindsight
+cmake --build "$build" -j "${JOBS:-$(cores)}" --target hindsight_tests hindsight
 
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1"
@@ -26,6 +30,21 @@ export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppr
 #   has unloaded by then, which LeakSanitizer cannot name and so no suppression can single out.
 excluded="Trainer.FetchReachLearnsWithinFiveEpochs:HacLearning.*:MpirunTrain.*"
 filter="${SANITIZE_FILTER:--$excluded}"
+# The tests run in SANITIZE_SHARDS gtest shards (default 8), one per core at a time: the binary's own sharding,
+# so every shard is one process (ASan start-up once per shard, not once per test) and the small shards
+# even out the slow tests. Each shard writes its own log; a failing shard's log is printed.
+shards="${SANITIZE_SHARDS:-8}"
+logs="$build/sanitize-logs"
+rm -rf "$logs" && mkdir -p "$logs"
 start=$(date +%s)
-"$build/tests/hindsight_tests" --gtest_filter="$filter" --gtest_brief=1 "$@"
-echo "sanitize: tests passed under ASan + UBSan + LSan in $(( $(date +%s) - start )) s (filter: $filter)"
+export build filter shards logs
+run_shard() {
+  GTEST_TOTAL_SHARDS="$shards" GTEST_SHARD_INDEX="$1" \
+    "$build/tests/hindsight_tests" --gtest_filter="$filter" --gtest_brief=1 "${@:2}" >"$logs/shard-$1.log" 2>&1 \
+    || { echo "sanitize: shard $1 of $shards failed:"; cat "$logs/shard-$1.log"; return 255; }
+}
+export -f run_shard
+seq 0 $((shards - 1)) | xargs -P "$(cores)" -I{} bash -c 'run_shard "$@"' _ {} "$@"
+passed=$(awk '/^\[  PASSED  \]/ { n += $4 } END { print n + 0 }' "$logs"/shard-*.log)
+echo "sanitize: $passed tests passed under ASan + UBSan + LSan in $(( $(date +%s) - start )) s," \
+  "$shards shards, $(cores) at a time (filter: $filter)"
