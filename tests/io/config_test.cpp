@@ -459,27 +459,30 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
   // The demonstration recipes, flat and with 2 levels (the PickAndPlace preset: H = 25, measured in
   // docs/hierarchy.md).
   for (const std::string path : {dir + "/flat/FetchPickAndPlace-demos.yaml", dir + "/flat/FetchPush-demos.yaml",
-                                 find_preset("FetchPickAndPlace", dir)}) {
+                                 find_preset("FetchPickAndPlace", dir), find_preset("FetchPush", dir)}) {
     const TrainConfig c = load_config_file(path);
     EXPECT_NO_THROW(validate(c)) << path;
     EXPECT_EQ(c.demos, 100) << path;
     EXPECT_EQ(c.batch_size, 1024) << path;
     EXPECT_TRUE(c.target_networks) << path;
   }
-  // The PickAndPlace preset: the flat demonstration learner (3x256, target networks, action penalty) at
+  // The Fetch block presets: the flat demonstration learner (3x256, target networks, action penalty) at
   // every level of a 2-level hierarchy that keeps HAC's subgoal testing and bounded critic.
-  const TrainConfig pnp = load_config_file(find_preset("FetchPickAndPlace", dir));
-  const TrainConfig flat_demos = load_config_file(dir + "/flat/FetchPickAndPlace-demos.yaml");
-  EXPECT_EQ(pnp.levels, 2);
-  EXPECT_EQ(pnp.H, std::vector<int>{25});
-  EXPECT_EQ(pnp.hidden, flat_demos.hidden);
-  EXPECT_EQ(pnp.action_l2, flat_demos.action_l2);
-  EXPECT_EQ(pnp.polyak, flat_demos.polyak);
-  EXPECT_EQ(pnp.noise_eps, flat_demos.noise_eps);
-  EXPECT_EQ(pnp.random_eps, flat_demos.random_eps);
-  EXPECT_EQ(pnp.bc_weight, flat_demos.bc_weight);
-  EXPECT_TRUE(pnp.bounded_critic);
-  EXPECT_EQ(pnp.subgoal_test_prob, 0.3);
+  for (const std::string env : {"FetchPickAndPlace", "FetchPush"}) {
+    const TrainConfig hac = load_config_file(find_preset(env, dir));
+    const TrainConfig flat_demos = load_config_file(dir + "/flat/" + env + "-demos.yaml");
+    EXPECT_EQ(hac.env, env);
+    EXPECT_EQ(hac.levels, 2) << env;
+    EXPECT_EQ(hac.H, std::vector<int>{25}) << env;
+    EXPECT_EQ(hac.hidden, flat_demos.hidden) << env;
+    EXPECT_EQ(hac.action_l2, flat_demos.action_l2) << env;
+    EXPECT_EQ(hac.polyak, flat_demos.polyak) << env;
+    EXPECT_EQ(hac.noise_eps, flat_demos.noise_eps) << env;
+    EXPECT_EQ(hac.random_eps, flat_demos.random_eps) << env;
+    EXPECT_EQ(hac.bc_weight, flat_demos.bc_weight) << env;
+    EXPECT_TRUE(hac.bounded_critic) << env;
+    EXPECT_EQ(hac.subgoal_test_prob, 0.3) << env;
+  }
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPush.yaml").epochs, 50);
   EXPECT_EQ(load_config_file(dir + "/flat/FetchPickAndPlace.yaml").epochs, 100);
   for (const std::string path : {dir + "/flat/MountainCarContinuous.yaml", find_preset("Pendulum", dir)}) {
@@ -493,8 +496,8 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_EQ(c.norm_warmup_episodes, 0) << env;  // online statistics only, as baselines
   }
   EXPECT_EQ(reach.norm_warmup_episodes, 0);
-  // The HAC presets: DESIGN.md's HAC values (PickAndPlace's in configs/hac/, beside the preset that learns).
-  for (const std::string path : {find_preset("FetchPush", dir), find_preset("MountainCarContinuous", dir),
+  // The HAC presets: DESIGN.md's HAC values (the Fetch ones in configs/hac/, beside the presets that learn).
+  for (const std::string path : {dir + "/hac/FetchPush.yaml", find_preset("MountainCarContinuous", dir),
                                  dir + "/hac/FetchPickAndPlace.yaml"}) {
     const TrainConfig c = load_config_file(path);
     const std::string env = path;
