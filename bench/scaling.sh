@@ -9,11 +9,13 @@
 #                 slower rank (bench/allreduce_bench times the transfer alone)
 #   compute_ms    the rest of an update's time on one rank
 # and each rate's ratio to the first rank count (ideal: the rank ratio; the target at 2 ranks is >= 1.8).
-# Usage: bench/scaling.sh [BUILD_DIR]    env: ENV (FetchPickAndPlace), CYCLES (10), RANKS ("1 2"), MPIEXEC
+# Usage: bench/scaling.sh [BUILD_DIR]
+#   env: CONFIG (configs/flat/FetchPickAndPlace.yaml: flat, 3x256, batch 256, 40 updates per cycle, so the
+#        figures do not move when a preset changes), CYCLES (10), RANKS ("1 2"), MPIEXEC
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
-env_name="${ENV:-FetchPickAndPlace}"
+config="${CONFIG:-$root/configs/flat/FetchPickAndPlace.yaml}"
 cycles="${CYCLES:-10}"
 ranks_list="${RANKS:-1 2}"
 mpiexec="${MPIEXEC:-mpirun}"
@@ -27,13 +29,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idle=1
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 
-echo "scaling bench: env=$env_name cycles=$cycles cores=$cores load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "scaling bench: config=$(basename "$(dirname "$config")")/$(basename "$config") cycles=$cycles cores=$cores load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%5s %10s %10s %13s %11s %10s %10s\n" ranks samples/s updates/s allreduce_ms compute_ms x_samples \
   x_updates
 base=""
 for n in $ranks_list; do
   run="$out/np$n/bench"
-  "$mpiexec" -n "$n" "$build/hindsight" train --env "$env_name" --epochs 2 --out "$out/np$n" run_name=bench \
+  "$mpiexec" -n "$n" "$build/hindsight" train --config "$config" --epochs 2 --out "$out/np$n" run_name=bench \
     cycles="$cycles" test_episodes=0 norm_warmup_episodes=0 >/dev/null 2>"$out/np$n.log" ||
     { cat "$out/np$n.log" >&2; exit 1; }
   # Updates per epoch and rank, from the resolved config.
