@@ -73,6 +73,18 @@ TEST(PlotFigures, RunLabelIsTheDirectoryName) {
   EXPECT_EQ(run_label("runs/a/"), "a");
 }
 
+TEST(PlotFigures, SeedsOfOneConfigurationShareAColour) {
+  EXPECT_EQ(seed_group("flat-s1"), "flat");
+  EXPECT_EQ(seed_group("FetchPickAndPlace-hac2-demos-np1-s3"), "FetchPickAndPlace-hac2-demos-np1");
+  EXPECT_EQ(seed_group("lr3_s12"), "lr3");
+  EXPECT_EQ(seed_group("FetchPush-s1-20261202-062610"), "FetchPush-20261202-062610");
+  EXPECT_EQ(seed_group("sweep-s1x"), "sweep-s1x");  // not a seed segment
+  EXPECT_EQ(seed_group("s1"), "s1");
+  EXPECT_EQ(colour_groups({"flat-s1", "hac-s1", "flat-s2", "hac-s2", "hac3-s1", "other"}),
+            (std::vector<std::size_t>{0, 1, 0, 1, 2, 3}));
+  EXPECT_TRUE(colour_groups({}).empty());
+}
+
 TEST(PlotRuns, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot");
   const std::string a = fake_run(dir, "flat", kFlatCsv), b = fake_run(dir, "hac2", kTwoLevelCsv);

@@ -1,12 +1,14 @@
 #include "hindsight/plot/plot.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -20,6 +22,10 @@ namespace fs = std::filesystem;
 
 namespace hindsight::plot {
 namespace {
+
+// gnuplot point types that stay apart at 0.6 size: filled circle, square, triangle, inverted triangle,
+// diamond, pentagon.
+constexpr std::array<int, 6> kPointTypes{7, 5, 9, 11, 13, 15};
 
 const std::set<std::string> kCounters = {"epoch", "env_steps", "episodes", "wall_seconds"};
 
@@ -142,6 +148,23 @@ std::string run_label(const std::string& run_dir) {
   return name.empty() || name == "." ? run_dir : name;
 }
 
+std::string seed_group(const std::string& label) {
+  static const std::regex seed_segment("[-_]s[0-9]+(?=[-_]|$)");
+  return std::regex_replace(label, seed_segment, "");
+}
+
+std::vector<std::size_t> colour_groups(const std::vector<std::string>& labels) {
+  std::vector<std::string> groups;
+  std::vector<std::size_t> out;
+  for (const auto& label : labels) {
+    const std::string g = seed_group(label);
+    const auto it = std::find(groups.begin(), groups.end(), g);
+    out.push_back(static_cast<std::size_t>(it - groups.begin()));
+    if (it == groups.end()) groups.push_back(g);
+  }
+  return out;
+}
+
 PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions& opts) {
   check(!run_dirs.empty(), "plot needs at least one run directory");
   check(opts.smooth >= 1, "smoothing width must be >= 1, got " + std::to_string(opts.smooth));
@@ -165,6 +188,16 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
     r.table.column(opts.x);  // throws naming the column when absent
     all_columns.insert(all_columns.end(), r.table.header.begin(), r.table.header.end());
     runs.push_back(std::move(r));
+  }
+
+  // Colours by configuration; within one, the n-th seed gets the n-th point shape.
+  std::vector<std::string> labels;
+  for (const auto& r : runs) labels.push_back(r.label);
+  const std::vector<std::size_t> groups = colour_groups(labels);
+  std::vector<std::size_t> seed_index(runs.size(), 0);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto before = groups.begin() + static_cast<std::ptrdiff_t>(i);
+    seed_index[i] = static_cast<std::size_t>(std::count(groups.begin(), before, groups[i]));
   }
 
   const TempDir tmp;
@@ -204,13 +237,21 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
         d.precision(10);
         for (std::size_t k = 0; k < xs.size(); ++k) d << xs[k] << ' ' << ys[k] << '\n';
         write_scratch(data, d.str());
-        // One run: a colour per level. Several runs: a colour per run and a dash pattern per level.
-        const std::size_t colour = runs.size() > 1 ? ri : li;
+        // One run: a colour per level. Several runs: a colour per configuration (the seeds of one share
+        // it and differ in point shape), a dash pattern per level.
+        const std::size_t colour = runs.size() > 1 ? groups[ri] : li;
         const std::size_t dash = runs.size() > 1 ? li : 0;
+        const std::size_t shape = runs.size() > 1 ? seed_index[ri] : 0;
         std::string title = run.label;
-        if (fig.per_level) title += " " + fig.columns[li].substr(0, fig.columns[li].find('/'));
+        if (fig.per_level) {  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + substr
+          title += ' ';
+          title.append(fig.columns[li], 0, fig.columns[li].find('/'));
+        }
+        const std::string style =
+            xs.size() <= 30 ? "linespoints pt " + std::to_string(kPointTypes[shape % kPointTypes.size()]) + " ps 0.6"
+                            : "lines";
         std::ostringstream item;
-        item << quoted(data) << " using 1:2 with " << (xs.size() <= 30 ? "linespoints pt 7 ps 0.6" : "lines")
+        item << quoted(data) << " using 1:2 with " << style
              << " lw 1.5 lc " << colour + 1 << " dt " << dash + 1 << " title " << quoted(title);
         plot_items.push_back(item.str());
       }

@@ -32,6 +32,11 @@ std::vector<FigureSpec> figure_specs(const std::vector<std::string>& columns);
 std::vector<double> moving_average(std::span<const double> values, int w);
 // A run's name in legends: the basename of its directory.
 std::string run_label(const std::string& run_dir);
+// The configuration a run label names: the label without its seed segments ("-s3" or "_s3" followed by
+// "-", "_" or the end), so "flat-np1-s2" and "flat-np1-s3" (bench/learning.sh's names) share "flat-np1".
+std::string seed_group(const std::string& label);
+// Per label, the index of its seed group in order of first appearance: the colour of its curves.
+std::vector<std::size_t> colour_groups(const std::vector<std::string>& labels);
 // What plot_runs wrote.
 struct PlotResult {
   std::vector<std::string> written;  // PNG paths
