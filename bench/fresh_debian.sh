@@ -22,7 +22,7 @@ trap cleanup EXIT
 timed() {  # label command...: runs the command, prints its wall seconds, returns its status
   local start=$SECONDS rc=0
   "${@:2}" || rc=$?
-  echo "fresh debian: $1 took $((SECONDS - start)) s$([ "$rc" = 0 ] || echo ", failed ($rc)")"
+  echo "fresh debian: $1 took $((SECONDS - start)) s$([ "$rc" = 0 ] || echo ", failed ($rc)")" >&2
   return "$rc"
 }
 installed() { chroot "$dir" dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii'; }
@@ -47,4 +47,5 @@ echo "fresh debian: $(installed) packages after set-up," \
 timed "scripts/test.sh (build + suite)" in_chroot "bash scripts/test.sh >/root/test.log 2>&1" ||
   { tail -30 "$dir/root/test.log"; exit 1; }
 grep -E "tests passed|Total Test time" "$dir/root/test.log" | sed 's/^/fresh debian:   /'
-timed "scripts/run.sh --env FetchReach --epochs 2" in_chroot "bash scripts/run.sh --env FetchReach --epochs 2 >/root/run.log 2>&1"
+timed "scripts/run.sh --env FetchReach --epochs 2" in_chroot "bash scripts/run.sh --env FetchReach --epochs 2 >/root/run.log 2>&1" ||
+  { tail -5 "$dir/root/run.log"; exit 1; }
