@@ -11,7 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ "$(id -u)" -eq 0 ] || { echo "fresh debian: needs root (debootstrap, chroot, mounts)" >&2; exit 1; }
 dir="${1:-$(mktemp -d /tmp/hindsight-fresh.XXXXXX)}"
 mirror="${MIRROR:-http://deb.debian.org/debian}"
-commit="$(git -C "$root" rev-parse --short HEAD)"
+source "$root/scripts/lib.sh"
+commit="$(commit_stamp "$root")"
 
 mounted=()
 cleanup() {

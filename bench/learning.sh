@@ -65,8 +65,8 @@ eval_of() {  # run checkpoint
 
 summary="$out/$name-np$ranks-summary.csv"
 # The commit the binary was built from (with "+" when the tree had uncommitted changes), on every row.
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit+"
+source "$root/scripts/lib.sh"
+commit="$(commit_stamp "$root")"
 echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last,episodes_to_0.5,episodes_to_0.9,commit" >"$summary"
 for s in $seeds; do
   run="$out/$name-np$ranks-s$s"

@@ -13,8 +13,8 @@ build="$(cd "${1:-$root/build}" && pwd)"
 for b in env_bench ddpg_bench train_bench render_bench; do
   [ -x "$build/bench/$b" ] || { echo "speed bench: $build/bench/$b not built (scripts/build.sh)" >&2; exit 1; }
 done
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit+"
+source "$root/scripts/lib.sh"
+commit="$(commit_stamp "$root")"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 
 echo "speed bench: commit $commit, $(date -u +%Y-%m-%dT%H:%MZ), $(getconf _NPROCESSORS_ONLN) cores," \

@@ -7,9 +7,7 @@
 #   SANITIZE_SHARDS the number of shards (8)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# Cores this process may use. GNU nproc lets OMP_NUM_THREADS (set to 1 below for the tests) override
-# its answer, which would run one test at a time; the OpenMP variables are dropped for the count.
-cores() { env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc; }
+source "$root/scripts/lib.sh"  # cores
 build="${SANITIZE_BUILD_DIR:-$root/build-asan}"
 bash "$root/scripts/setup.sh"
 # -O1 -g1: what the sanitizer documentation recommends for usable reports, and half the compile time of

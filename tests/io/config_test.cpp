@@ -500,18 +500,17 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
   for (const std::string path : {dir + "/hac/FetchPush.yaml", find_preset("MountainCarContinuous", dir),
                                  dir + "/hac/FetchPickAndPlace.yaml"}) {
     const TrainConfig c = load_config_file(path);
-    const std::string env = path;
-    EXPECT_NO_THROW(validate(c)) << env;
-    EXPECT_EQ(c.levels, 2) << env;
-    EXPECT_EQ(c.hidden, (std::vector<int>{64, 64, 64})) << env;
-    EXPECT_EQ(c.batch_size, 1024) << env;
-    EXPECT_EQ(c.gamma, 0.98) << env;
-    EXPECT_FALSE(c.target_networks) << env;
-    EXPECT_TRUE(c.bounded_critic) << env;
-    EXPECT_EQ(c.subgoal_test_prob, 0.3) << env;
-    EXPECT_EQ(c.random_eps, 0.2) << env;
-    EXPECT_EQ(c.replay_k, 3) << env;
-    EXPECT_EQ(c.updates_per_cycle, 40 * c.episodes_per_cycle) << env;  // 40 per level per episode
+    EXPECT_NO_THROW(validate(c)) << path;
+    EXPECT_EQ(c.levels, 2) << path;
+    EXPECT_EQ(c.hidden, (std::vector<int>{64, 64, 64})) << path;
+    EXPECT_EQ(c.batch_size, 1024) << path;
+    EXPECT_EQ(c.gamma, 0.98) << path;
+    EXPECT_FALSE(c.target_networks) << path;
+    EXPECT_TRUE(c.bounded_critic) << path;
+    EXPECT_EQ(c.subgoal_test_prob, 0.3) << path;
+    EXPECT_EQ(c.random_eps, 0.2) << path;
+    EXPECT_EQ(c.replay_k, 3) << path;
+    EXPECT_EQ(c.updates_per_cycle, 40 * c.episodes_per_cycle) << path;  // 40 per level per episode
   }
   EXPECT_EQ(load_config_file(find_preset("MountainCarContinuous", dir)).H, (std::vector<int>{20}));
   EXPECT_EQ(load_config_file(dir + "/hac/FetchPickAndPlace.yaml").H, (std::vector<int>{10}));
