@@ -13,9 +13,12 @@
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
+#include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/config.hpp"
+#include "hindsight/io/run_dir.hpp"
 #include "hindsight/learn/blas_check.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/launcher.hpp"
 #include "hindsight/train/trainer.hpp"
 
 namespace hindsight::cli {
@@ -67,8 +70,34 @@ void print_blas_note(const train::Comm& comm) {
   }
 }
 
-// Trains a new run, or resumes one, and prints `run: DIR` last.
+// The words of this command line after the program name, as a self-launch passes them on to its ranks.
+std::vector<std::string> train_words(const TrainArgs& a) {
+  std::vector<std::string> w{"train"};
+  const std::pair<const std::optional<std::string>*, const char*> flags[] = {
+      {&a.config, "--config"}, {&a.env, "--env"},   {&a.levels, "--levels"}, {&a.epochs, "--epochs"},
+      {&a.seed, "--seed"},     {&a.out, "--out"},   {&a.resume, "--resume"}};
+  for (const auto& [value, flag] : flags) {
+    if (*value) {
+      w.push_back(flag);
+      w.push_back(**value);
+    }
+  }
+  w.insert(w.end(), a.overrides.begin(), a.overrides.end());
+  return w;
+}
+
+// Trains a new run, or resumes one, and prints `run: DIR` last. A run of several ranks started without
+// mpirun starts them itself (this process becomes mpirun).
 int run_train(const TrainArgs& a) {
+  const bool launched = train::started_by_launcher();
+  if (a.resume && !launched) {
+    // The ranks the run was made with: resolved when it started, kept in its config.yaml.
+    const std::string config = io::run_paths(*a.resume).config;
+    if (io::file_exists(config)) {
+      const int ranks = train::resolve_ranks(load_config_file(config).ranks);
+      if (ranks > 1) train::relaunch_under_mpi(ranks, train_words(a));
+    }
+  }
   auto comm = train::make_comm();
   if (a.resume) {
     const std::pair<const std::optional<std::string>*, const char*> fixed[] = {
@@ -85,7 +114,21 @@ int run_train(const TrainArgs& a) {
     return 0;
   }
   std::string source;
-  train::Trainer trainer(resolve_train_config(a, source), *comm);
+  TrainConfig cfg = resolve_train_config(a, source);
+  if (launched) {
+    cfg.ranks = comm->size();  // mpirun's count is the run's, whatever the config asked for
+  } else {
+    const int ranks = train::resolve_ranks(cfg.ranks);
+    (void)rank_share(cfg, ranks);  // a worker count the ranks cannot share is refused here, in one line
+    if (ranks > 1) {
+      // The count is fixed now (auto resolved on this machine), so every rank and a later --resume agree.
+      TrainArgs with_count = a;
+      with_count.overrides.push_back("ranks=" + std::to_string(ranks));
+      train::relaunch_under_mpi(ranks, train_words(with_count));
+    }
+    cfg.ranks = 1;
+  }
+  train::Trainer trainer(std::move(cfg), *comm);
   print_blas_note(*comm);
   if (comm->is_root()) std::fprintf(stderr, "config: %s\n", source.c_str());
   trainer.run();

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "support/run_cli.hpp"
@@ -35,6 +36,10 @@ CliResult mpirun(int ranks, const std::string& args, int limit_s, const std::str
       HINDSIGHT_MPIEXEC_NUMPROC_FLAG + " " + std::to_string(ranks) + " " + HINDSIGHT_BINARY + " " + args;
   return run_shell(cmd);
 }
+
+// The environment of a self-launched run in tests: two tests run at once on two cores, so a rank waiting
+// in a collective must yield its core (the launcher only asks for that when ranks exceed the cores).
+const std::string kYieldingRanks = "OMPI_MCA_mpi_yield_when_idle=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE";
 
 // A fresh directory for this test's runs.
 std::string out_dir() {
@@ -85,17 +90,54 @@ TEST(MpirunTrain, ResumeNeedsTheRankCountTheRunWasTrainedWith) {
   ASSERT_FALSE(dir.empty()) << train.out;
   EXPECT_TRUE(std::filesystem::exists(io::rank_checkpoint(io::run_paths(dir), 1, 1)));
 
-  const CliResult alone = testing::run_cli("train --resume " + dir + " --epochs 2");
-  EXPECT_EQ(alone.exit_code, 1);
-  EXPECT_NE(
-      alone.err.find("the run was trained with 2 rank(s); resume it with as many (mpirun -np 2), not 1"),
-      std::string::npos)
-      << alone.err;
-  EXPECT_EQ(testing::line_count(alone.err), 1) << alone.err;
+  const CliResult one = mpirun(1, "train --resume " + dir + " --epochs 2", 300);
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_NE(one.err.find("the run was trained with 2 rank(s); resume it with as many (mpirun -np 2), not 1"),
+            std::string::npos)
+      << one.err;
 
   const CliResult resumed = mpirun(2, "train --resume " + dir + " --epochs 2", 300);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(io::read_csv(io::run_paths(dir).progress).rows.size(), 2u);
+
+  // Without mpirun, the run's own config (ranks: 2, the count mpirun gave it) starts the ranks again.
+  const CliResult alone = testing::run_cli("train --resume " + dir + " --epochs 3", kYieldingRanks);
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_NE(alone.err.find("starting 2 ranks"), std::string::npos) << alone.err;
+  EXPECT_EQ(io::read_csv(io::run_paths(dir).progress).rows.size(), 3u);
+}
+
+// One command, several ranks: `ranks=2` without mpirun starts them itself; `workers` fixes the run's data
+// (per cycle workers x episodes_per_cycle episodes) whatever the rank count, so one process and two
+// ranks collect the same env steps, and the config written down says how many ranks ran.
+TEST(MpirunTrain, RanksKeyStartsTheRanksItself) {
+  const std::string tiny =
+      " --epochs 1 cycles=3 updates_per_cycle=2 hidden=[32,32] batch_size=16 test_episodes=3 "
+      "norm_warmup_episodes=0 workers=2 episodes_per_cycle=1 best_episodes=0";
+  const CliResult two = testing::run_cli("train --env FetchReach --out " + out_dir() + tiny + " ranks=2",
+                                         kYieldingRanks);
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.err.find("starting 2 ranks"), std::string::npos) << two.err;
+  EXPECT_NE(two.err.find("ranks: 2"), std::string::npos) << two.err;
+  const std::string dir = run_dir_of(two);
+  ASSERT_FALSE(dir.empty()) << two.out;
+  EXPECT_NE(io::read_file(io::run_paths(dir).config).find("\nranks: 2\n"), std::string::npos);
+  const io::CsvTable csv = io::read_csv(io::run_paths(dir).progress);
+  ASSERT_EQ(csv.rows.size(), 1u);
+  EXPECT_EQ(csv.rows[0][csv.column("env_steps")], 3 * 2 * 1 * 50);  // cycles x workers x episodes x T
+  EXPECT_EQ(csv.rows[0][csv.column("episodes")], 3 * 2);
+
+  const CliResult one = testing::run_cli("train --env FetchReach --out " + out_dir() + "_1" + tiny);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.err.find("starting"), std::string::npos) << one.err;
+  const io::CsvTable csv1 = io::read_csv(io::run_paths(run_dir_of(one)).progress);
+  EXPECT_EQ(csv1.rows[0][csv1.column("env_steps")], 3 * 2 * 1 * 50);
+
+  // A worker count the ranks cannot share is refused before anything starts training.
+  const CliResult odd = testing::run_cli("train --env FetchReach --out " + out_dir() + "_odd" + tiny +
+                                         " ranks=2 workers=3", kYieldingRanks);
+  EXPECT_EQ(odd.exit_code, 1);
+  EXPECT_NE(odd.err.find("workers=3 cannot be shared among 2 ranks"), std::string::npos) << odd.err;
 }
 
 struct Failure {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
@@ -402,7 +403,7 @@ TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
   EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
-  EXPECT_EQ(keys, 43);
+  EXPECT_EQ(keys, 45);
 }
 
 TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
@@ -411,7 +412,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   std::string line;
   int lines = 0;
   while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 43);
+  EXPECT_EQ(lines, 45);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
                                "uint64", "  H ", "list<int>|auto", "  gamma ", "float|auto"}) {
@@ -483,8 +484,22 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_TRUE(hac.bounded_critic) << env;
     EXPECT_EQ(hac.subgoal_test_prob, 0.3) << env;
   }
-  EXPECT_EQ(load_config_file(dir + "/flat/FetchPush.yaml").epochs, 50);
-  EXPECT_EQ(load_config_file(dir + "/flat/FetchPickAndPlace.yaml").epochs, 100);
+  // The from-scratch flat presets: the data of 8 (Push) and 16 (PickAndPlace) baselines workers per cycle,
+  // the published multi-worker runs', on one rank per core, tested on 100 episodes per epoch.
+  for (const auto& [env, workers, epochs] : {std::tuple{"FetchPush", 8, 20}, std::tuple{"FetchPickAndPlace", 16, 35}}) {
+    const TrainConfig c = load_config_file(dir + "/flat/" + env + ".yaml");
+    EXPECT_NO_THROW(validate(c)) << env;
+    EXPECT_EQ(c.workers, workers) << env;
+    EXPECT_EQ(c.epochs, epochs) << env;
+    EXPECT_EQ(c.episodes_per_cycle, 2) << env;
+    EXPECT_EQ(c.batch_size, 256) << env;
+    EXPECT_EQ(c.updates_per_cycle, 40) << env;
+    EXPECT_EQ(c.test_episodes, 100) << env;
+    EXPECT_EQ(c.demos, 0) << env;
+    EXPECT_FALSE(c.ranks.has_value()) << env;  // auto: one per core
+    EXPECT_EQ(rank_share(c, 1).episodes_per_cycle, 2 * workers) << env;
+    EXPECT_EQ(rank_share(c, 1).batch_size, 256 * workers) << env;
+  }
   for (const std::string path : {dir + "/flat/MountainCarContinuous.yaml", find_preset("Pendulum", dir)}) {
     const TrainConfig c = load_config_file(path);
     const std::string env = c.env;
@@ -598,4 +613,56 @@ TEST(Config, InputThatLoopsYamlCppIsASyntaxErrorAndReturns) {
 }
 
 }  // namespace
+}  // namespace hindsight
+
+namespace hindsight {
+
+// workers = 0: each rank is one baselines worker; workers = W: the run's data is W workers' whatever the
+// rank count, divided among the ranks; the run's test episodes are split with the remainder going first.
+TEST(Config, RankShareDividesTheRunsDataAmongTheRanks) {
+  TrainConfig c = default_config();
+  c.episodes_per_cycle = 2;
+  c.batch_size = 256;
+  c.demo_batch_size = 128;
+  c.test_episodes = 10;
+  RankShare s = rank_share(c, 4);
+  EXPECT_EQ(s.episodes_per_cycle, 2);
+  EXPECT_EQ(s.batch_size, 256);
+  EXPECT_EQ(s.demo_batch_size, 128);
+  EXPECT_EQ(rank_test_episodes(c, 3, 4), 10);
+
+  c.workers = 8;
+  s = rank_share(c, 1);
+  EXPECT_EQ(s.episodes_per_cycle, 16);
+  EXPECT_EQ(s.batch_size, 2048);
+  EXPECT_EQ(s.demo_batch_size, 1024);
+  s = rank_share(c, 2);
+  EXPECT_EQ(s.episodes_per_cycle, 8);
+  EXPECT_EQ(s.batch_size, 1024);
+  EXPECT_EQ(s.demo_batch_size, 512);
+  EXPECT_EQ(s.buffer_size, 4 * c.buffer_size);
+  c.test_episodes = 101;
+  EXPECT_EQ(rank_test_episodes(c, 0, 2), 51);
+  EXPECT_EQ(rank_test_episodes(c, 1, 2), 50);
+  EXPECT_EQ(rank_test_episodes(c, 0, 1), 101);
+  try {
+    rank_share(c, 3);
+    ADD_FAILURE() << "8 workers shared among 3 ranks";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "workers=8 cannot be shared among 3 ranks; use a rank count that divides it");
+  }
+}
+
+TEST(Config, RanksKeyTakesACountOrAuto) {
+  TrainConfig c = default_config();
+  EXPECT_EQ(c.ranks, std::optional<int>(1));
+  apply_override(c, "ranks=auto");
+  EXPECT_FALSE(c.ranks.has_value());
+  apply_override(c, "ranks=3");
+  EXPECT_EQ(c.ranks, std::optional<int>(3));
+  EXPECT_THROW(apply_override(c, "ranks=0"), Error);
+  apply_override(c, "ranks=3");
+  EXPECT_EQ(parse_config_yaml(to_yaml(c), "resolved.yaml").ranks, c.ranks);
+}
+
 }  // namespace hindsight

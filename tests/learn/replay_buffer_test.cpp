@@ -175,3 +175,45 @@ TEST(ReplayBuffer, LoadRefusesTruncatedCorruptOrMismatchedData) {
 }
 
 }  // namespace hindsight::learn
+
+namespace hindsight::learn {
+
+// Storing must not copy the held episodes each time (it once reserved 2x the held slots per episode, and
+// a reserve above the allocation reallocates to exactly that size): the oldest episode's storage may move
+// only when the allocation doubles, about log2(episodes) times, whether filled by store() or load().
+TEST(ReplayBuffer, StoringEpisodesReallocatesOnlyLogarithmicallyOften) {
+  const std::size_t n = 4096;
+  ReplayBuffer b(kDims, n * static_cast<std::size_t>(kDims.max_steps));
+  const auto moves_while_filling = [&](ReplayBuffer& buf, const std::function<void(std::size_t)>& add) {
+    int moves = 0;
+    const float* where = nullptr;
+    for (std::size_t k = 0; k < n; ++k) {
+      add(k);
+      const float* now = buf.obs(0).data();
+      if (now != where) ++moves;
+      where = now;
+    }
+    return moves;
+  };
+  const int moves = moves_while_filling(b, [&](std::size_t k) { b.store(make_episode(static_cast<int>(k), 1 + k % 5)); });
+  EXPECT_LE(moves, 14) << "episodes stored: " << n;  // log2(4096) + 1 = 13 doublings, plus the first store
+  EXPECT_EQ(b.episodes(), n);
+  // A cleared buffer keeps its allocation: refilling it moves nothing.
+  b.clear();
+  const int refill = moves_while_filling(b, [&](std::size_t k) { b.store(make_episode(static_cast<int>(k), 5)); });
+  EXPECT_EQ(refill, 1);
+  // Loading a full buffer allocates once.
+  ReplayBuffer c(kDims, n * static_cast<std::size_t>(kDims.max_steps));
+  c.load(b.save(), "test");
+  const auto lowest = [&] {
+    const float* p = c.obs(0).data();
+    for (std::size_t i = 0; i < c.episodes(); ++i) p = std::min(p, c.obs(i).data());
+    return p;
+  };
+  const float* base = lowest();
+  for (int k = 0; k < 10; ++k) c.store(make_episode(k, 5));  // the ring wraps: no growth, no move
+  EXPECT_EQ(lowest(), base);
+  EXPECT_EQ(c.episodes(), n);
+}
+
+}  // namespace hindsight::learn

@@ -596,6 +596,24 @@ void validate(const TrainConfig& config) {
             " it needs " + per_level + "1 (used for every level), or auto (env default)");
 }
 
+RankShare rank_share(const TrainConfig& config, int ranks) {
+  check(ranks >= 1, "rank count must be >= 1");
+  if (config.workers == 0) {
+    return {config.episodes_per_cycle, config.batch_size, config.demo_batch_size, config.buffer_size};
+  }
+  check(config.workers % ranks == 0, "workers=" + std::to_string(config.workers) + " cannot be shared among " +
+                                         std::to_string(ranks) + " ranks; use a rank count that divides it");
+  const int per = config.workers / ranks;
+  return {config.episodes_per_cycle * per, config.batch_size * per, config.demo_batch_size * per,
+          config.buffer_size * per};
+}
+
+int rank_test_episodes(const TrainConfig& config, int rank, int ranks) {
+  if (config.workers == 0) return config.test_episodes;
+  const int n = config.test_episodes;
+  return n / ranks + (rank < n % ranks ? 1 : 0);
+}
+
 std::string to_yaml(const TrainConfig& config) {
   std::string y =
       "# hindsight training config, resolved: every key with its value for this run.\n"

@@ -43,7 +43,13 @@ enum class NanPolicy { stop, skip };
   X(batch_size, int, 256, at_least(1),                                                                  \
     "transitions per gradient update")                                                                  \
   X(test_episodes, int, 10, at_least(0),                                                                \
-    "deterministic test episodes per epoch")                                                            \
+    "deterministic test episodes per epoch, per rank (workers > 0: for the whole run)")                 \
+  X(workers, int, 0, at_least(0),                                                                       \
+    "run-wide data of this many baselines workers, shared among the ranks: per cycle workers x "        \
+    "episodes_per_cycle episodes, per update workers x batch_size rows, workers x buffer_size "         \
+    "replay; 0 = one worker per rank")                                                                  \
+  X(ranks, std::optional<int>, 1, auto_or(at_least(1)),                                                 \
+    "processes `hindsight train` starts itself with mpirun; auto = one per core; under mpirun: its count")\
   X(buffer_size, std::int64_t, 1000000, at_least(1),                                                    \
     "replay capacity per level, in transitions")                                                        \
   X(hidden, std::vector<int>, (std::vector<int>{256, 256, 256}), non_empty_list_at_least(1),            \
@@ -128,6 +134,19 @@ std::string to_string(HerStrategy s);
 std::string to_string(NormInit n);
 // The name used in YAML and overrides ("stop", "skip").
 std::string to_string(NanPolicy p);
+
+// What one rank collects and samples when the run has `ranks` ranks: the run-wide amounts of `workers`
+// baselines workers divided among the ranks, or (workers = 0) one baselines worker's amounts per rank.
+struct RankShare {
+  int episodes_per_cycle = 0;  // episodes this rank collects per cycle
+  int batch_size = 0;          // rows of this rank's part of every update (gradients are averaged)
+  int demo_batch_size = 0;     // demonstration rows among them
+  std::int64_t buffer_size = 0;  // this rank's replay capacity per level (baselines: 1e6 per worker)
+};
+// The share of one of `ranks` ranks; throws Error when workers > 0 is not a multiple of ranks.
+RankShare rank_share(const TrainConfig& config, int ranks);
+// Test episodes rank `rank` of `ranks` runs per epoch (the run's test_episodes split when workers > 0).
+int rank_test_episodes(const TrainConfig& config, int rank, int ranks);
 
 // The built-in defaults (the DDPG+HER baselines values).
 TrainConfig default_config();

@@ -54,18 +54,10 @@ void ReplayBuffer::store(const EpisodeData& ep) {
   const std::size_t rows = static_cast<std::size_t>(dims_.max_steps) + 1;
   const std::size_t s = next_;
   if (s == lengths_.size()) {
-    // Grow geometrically but never past capacity, so a full buffer uses exactly its slots.
-    const std::size_t slots = std::min(capacity_, std::max<std::size_t>(1, 2 * lengths_.size()));
-    const auto grow = [&](std::vector<float>& v, std::size_t per_slot) {
-      v.reserve(slots * per_slot);
-      v.resize((s + 1) * per_slot);
-    };
-    grow(obs_, rows * static_cast<std::size_t>(dims_.obs));
-    grow(ag_, rows * static_cast<std::size_t>(dims_.goal));
-    grow(g_, (rows - 1) * static_cast<std::size_t>(dims_.goal));
-    grow(actions_, (rows - 1) * static_cast<std::size_t>(dims_.action));
-    lengths_.reserve(slots);
-    lengths_.push_back(0);
+    // Slots are allocated geometrically (doubling, never past capacity), so a full buffer uses exactly
+    // its slots and storing an episode copies the held ones only O(log capacity) times in all.
+    if (s == allocated_) allocate(std::min(capacity_, std::max<std::size_t>(1, 2 * allocated_)));
+    resize_slots(s + 1);
   }
   std::copy(ep.obs.begin(), ep.obs.end(), obs_.begin() + static_cast<std::ptrdiff_t>(s * rows * dims_.obs));
   std::copy(ep.ag.begin(), ep.ag.end(), ag_.begin() + static_cast<std::ptrdiff_t>(s * rows * dims_.goal));
@@ -83,7 +75,28 @@ void ReplayBuffer::store(const EpisodeData& ep) {
   next_ = (s + 1) % capacity_;
 }
 
+void ReplayBuffer::allocate(std::size_t slots) {
+  if (slots <= allocated_) return;
+  const std::size_t rows = static_cast<std::size_t>(dims_.max_steps) + 1;
+  obs_.reserve(slots * rows * static_cast<std::size_t>(dims_.obs));
+  ag_.reserve(slots * rows * static_cast<std::size_t>(dims_.goal));
+  g_.reserve(slots * (rows - 1) * static_cast<std::size_t>(dims_.goal));
+  actions_.reserve(slots * (rows - 1) * static_cast<std::size_t>(dims_.action));
+  lengths_.reserve(slots);
+  allocated_ = slots;
+}
+
+void ReplayBuffer::resize_slots(std::size_t slots) {
+  const std::size_t rows = static_cast<std::size_t>(dims_.max_steps) + 1;
+  obs_.resize(slots * rows * static_cast<std::size_t>(dims_.obs));
+  ag_.resize(slots * rows * static_cast<std::size_t>(dims_.goal));
+  g_.resize(slots * (rows - 1) * static_cast<std::size_t>(dims_.goal));
+  actions_.resize(slots * (rows - 1) * static_cast<std::size_t>(dims_.action));
+  lengths_.resize(slots, 0);
+}
+
 void ReplayBuffer::clear() {
+  // The allocation stays (allocated_ with it): a cleared buffer refills without copying.
   count_ = next_ = transitions_ = 0;
   lengths_.clear();
   obs_.clear();
@@ -118,7 +131,11 @@ std::span<const float> ReplayBuffer::actions(std::size_t i) const {
 
 std::string ReplayBuffer::save() const {
   // Host byte order (little-endian on every supported platform); the magic would not match otherwise.
-  std::string out(kMagic, sizeof(kMagic));
+  std::string out;
+  const std::size_t per_row = static_cast<std::size_t>(dims_.obs + 2 * dims_.goal + dims_.action);
+  out.reserve(64 + count_ * (sizeof(std::int32_t) + (static_cast<std::size_t>(dims_.obs + dims_.goal)) * sizeof(float)) +
+              transitions_ * per_row * sizeof(float));
+  out.append(kMagic, sizeof(kMagic));
   put(out, kVersion);
   put(out, dims_.obs);
   put(out, dims_.goal);
@@ -155,6 +172,8 @@ void ReplayBuffer::load(std::string_view bytes, const std::string& where) {
 
   // Fill a fresh buffer so a failure half way leaves this one untouched.
   ReplayBuffer fresh(dims_, capacity_transitions());
+  // Room for every episode kept, once: loading is linear in the bytes, whatever the count.
+  fresh.allocate(static_cast<std::size_t>(std::min<std::uint64_t>(n, capacity_)));
   EpisodeData ep;
   for (std::uint64_t k = 0; k < n; ++k) {
     ep.T = in.get<std::int32_t>();

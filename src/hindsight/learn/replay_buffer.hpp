@@ -69,12 +69,17 @@ class ReplayBuffer {
  private:
   // Ring slot of the i-th oldest held episode; throws Error when i is out of range.
   std::size_t slot(std::size_t i) const;
+  // Reserves storage for `slots` episode slots (no-op when that many are allocated already).
+  void allocate(std::size_t slots);
+  // Makes the first `slots` slots addressable (within the allocation).
+  void resize_slots(std::size_t slots);
 
   ReplayDims dims_;
   std::size_t capacity_;   // episode slots
   std::size_t count_ = 0;  // held episodes
   std::size_t next_ = 0;   // slot the next episode is written to
   std::size_t transitions_ = 0;
+  std::size_t allocated_ = 0;  // slots the storage vectors have room for
   std::vector<int> lengths_;  // per slot
   // Per-slot blocks sized for max_steps; grown on demand so a large, mostly empty buffer costs little.
   std::vector<float> obs_, ag_, g_, actions_;

@@ -106,7 +106,8 @@ bool is_directory(const std::string& p) {
 
 }  // namespace
 
-LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
+LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env, int ranks) {
+  const RankShare share = rank_share(cfg, ranks);
   LevelConfig lc;
   lc.ddpg.hidden = cfg.hidden;
   lc.ddpg.actor_lr = cfg.actor_lr;
@@ -126,39 +127,39 @@ LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env) {
   lc.clip_obs = cfg.clip_obs;
   lc.her = her_of(cfg.her_strategy);
   lc.replay_k = cfg.replay_k;
-  lc.buffer_size = static_cast<std::size_t>(cfg.buffer_size);
-  lc.batch_size = cfg.batch_size;
+  lc.buffer_size = static_cast<std::size_t>(share.buffer_size);
+  lc.batch_size = share.batch_size;
   lc.noise_eps = cfg.noise_eps;
   lc.random_eps = cfg.random_eps;
   lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
   lc.skip_non_finite_updates = cfg.nan_policy == NanPolicy::skip;
   lc.demo_capacity = static_cast<std::size_t>(cfg.demos) * static_cast<std::size_t>(env.max_episode_steps());
-  lc.demo_batch_size = cfg.demo_batch_size;
+  lc.demo_batch_size = share.demo_batch_size;
   lc.ddpg.bc_weight = cfg.demos > 0 ? cfg.bc_weight : 0.0;
   lc.ddpg.q_filter = cfg.q_filter;
   return lc;
 }
 
-hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env) {
+hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks) {
   hac::HacConfig h;
   h.levels = cfg.levels;
   h.H = hac::resolve_horizons(cfg.H, cfg.levels, env.max_episode_steps());
   h.subgoal_test_prob = cfg.subgoal_test_prob;
   h.gamma = cfg.gamma;
-  h.level = flat_level_config(cfg, env);
+  h.level = flat_level_config(cfg, env, ranks);
   h.level.ddpg.bounded_critic = cfg.bounded_critic;
   return h;
 }
 
-Setup make_setup(const TrainConfig& cfg, int rank) {
+Setup make_setup(const TrainConfig& cfg, int rank, int ranks) {
   Setup s;
   s.env = make_env(cfg.env);
   // Checked with one level too, so a mistyped subgoal space never goes unnoticed.
   SubgoalSpec subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
   if (cfg.levels == 1) {
-    s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env), cfg.seed);
+    s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env, ranks), cfg.seed);
   } else {
-    s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env), std::move(subgoals), cfg.seed);
+    s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env, ranks), std::move(subgoals), cfg.seed);
   }
   s.agent->rng().reseed(derive_seed(derive_seed(cfg.seed, "agent"), static_cast<std::uint64_t>(rank)));
   return s;
@@ -348,7 +349,7 @@ void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch)
 
 Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&comm) {
   validate(cfg_);
-  setup_ = make_setup(cfg_, comm_->rank());  // validates the config against the env before any file is written
+  setup_ = make_setup(cfg_, comm_->rank(), comm_->size());  // validates the config against the env before any file is written
   // Read now so that a bad statistics file is refused before the run directory exists; init_normalizers()
   // reads it again, for runs that --resume restarts from the beginning.
   if (cfg_.norm_init == NormInit::file) load_normalizers(cfg_.norm_file, *setup_.agent);
@@ -370,7 +371,7 @@ Trainer::Trainer(TrainConfig cfg, Comm& comm, std::string run_dir)
       run_dir_(std::move(run_dir)),
       sync_(std::make_unique<RankSync>(comm)) {
   validate(cfg_);
-  setup_ = make_setup(cfg_, comm_->rank());
+  setup_ = make_setup(cfg_, comm_->rank(), comm_->size());
 }
 
 Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm) {
@@ -442,7 +443,7 @@ std::string Trainer::load_newest_checkpoint(const io::RunPaths& paths, std::stri
       return path;
     } catch (const Error& e) {
       skipped += (skipped.empty() ? "" : "; ") + std::string(e.what());
-      setup_ = make_setup(cfg_, comm_->rank());  // the failed load may have filled part of the agent
+      setup_ = make_setup(cfg_, comm_->rank(), comm_->size());  // the failed load may have filled part of the agent
     }
   }
   check(skipped.empty(), "--resume " + paths.root + ": no usable checkpoint: " + skipped);
@@ -584,6 +585,11 @@ void Trainer::train() {
   }
 
   const Fault fault = injected_fault(comm_->rank());
+  const RankShare share = rank_share(cfg_, ranks);
+  // Test episodes: this rank's, and the run's (the sum over the ranks).
+  const int my_tests = rank_test_episodes(cfg_, comm_->rank(), ranks);
+  int all_tests = 0;
+  for (int r = 0; r < ranks; ++r) all_tests += rank_test_episodes(cfg_, r, ranks);
   const int first_epoch = counters_.epoch + 1;
   for (int epoch = first_epoch; epoch <= cfg_.epochs; ++epoch) {
     const auto t0 = Clock::now();
@@ -593,7 +599,7 @@ void Trainer::train() {
     double rollout_seconds = 0.0, update_seconds = 0.0;
     for (int cycle = 0; cycle < cfg_.cycles; ++cycle) {
       const auto c0 = Clock::now();
-      for (int e = 0; e < cfg_.episodes_per_cycle; ++e) {
+      for (int e = 0; e < share.episodes_per_cycle; ++e) {
         at_ = {"episode", epoch, cycle + 1, e + 1};
         const auto index = static_cast<std::uint64_t>(counters_.episodes / ranks);
         const auto out = agent.run_episode(env, episode_seed(cfg_, "train", comm_->rank(), index), true);
@@ -617,9 +623,9 @@ void Trainer::train() {
       bar.update(cycle + 1);
     }
     int test_success = 0;
-    for (int i = 0; i < cfg_.test_episodes; ++i) {
+    for (int i = 0; i < my_tests; ++i) {
       at_ = {"test episode", epoch, 0, i + 1};
-      const auto index = static_cast<std::uint64_t>(epoch) * static_cast<std::uint64_t>(cfg_.test_episodes + 1) + i;
+      const auto index = static_cast<std::uint64_t>(epoch) * static_cast<std::uint64_t>(my_tests + 1) + i;
       test_success += agent.run_episode(env, episode_seed(cfg_, "test", comm_->rank(), index), false).success ? 1 : 0;
     }
     sync_->check_parameters_agree(agent);
@@ -627,8 +633,9 @@ void Trainer::train() {
     // Every figure of the row is the mean over the ranks (env steps: the sum), so it describes the job.
     // The agent reports the same columns on every rank, so the values line up key by key.
     std::map<std::string, double> row = agent.take_epoch_metrics();
-    row["test/success_rate"] =
-        cfg_.test_episodes ? static_cast<double>(test_success) / cfg_.test_episodes : NAN;
+    // Averaged over the ranks below, ranks x successes / all_tests gives the run's rate even when the
+    // ranks ran different numbers of test episodes.
+    row["test/success_rate"] = all_tests ? static_cast<double>(test_success) * ranks / all_tests : NAN;
     row["train/success_rate"] = static_cast<double>(train_success) / train_episodes;
     row["time/rollout_seconds"] = rollout_seconds;
     row["time/update_seconds"] = update_seconds;

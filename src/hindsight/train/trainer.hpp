@@ -25,12 +25,12 @@ struct Setup {
   std::unique_ptr<GoalEnv> env;
   std::unique_ptr<Agent> agent;
 };
-// Builds env and agent for cfg; throws Error for settings that do not fit the env.
-Setup make_setup(const TrainConfig& cfg, int rank = 0);
-// The LevelConfig of a flat agent under cfg for env (gamma auto resolved, target clip range set).
-LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env);
+// Builds env and agent for rank `rank` of `ranks`; throws Error for settings that do not fit the env.
+Setup make_setup(const TrainConfig& cfg, int rank = 0, int ranks = 1);
+// The LevelConfig of a flat agent under cfg for env with one rank's batch of `ranks` (gamma auto resolved).
+LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env, int ranks = 1);
 // The HAC settings of cfg for env (levels >= 2): H resolved, the flat LevelConfig shared by the levels.
-hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env);
+hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks = 1);
 
 // What a deterministic evaluation measured.
 struct EvalReport {
