@@ -10,7 +10,8 @@
 #   CONFIG  a preset file (e.g. configs/flat/FetchPush-demos.yaml)
 #   SEEDS   e.g. "1 2 3" (the seeds run one after another; PARALLEL=1 runs them all at once)
 #   EPOCHS  epochs per run
-#   RANKS   MPI ranks per run (default 1 = no mpirun)
+#   RANKS   MPI ranks per run, started with mpirun here (default: none given, the config's own `ranks`
+#           decides; `ranks: auto` presets start one rank per core themselves)
 # env: BUILD_DIR (build), OUT (runs/learning), NAME (run name prefix, default the config's basename),
 #      PARALLEL (0), MPIEXEC (mpirun), SUMMARY_ONLY (1: summarize runs already in OUT, train nothing)
 set -euo pipefail
@@ -18,8 +19,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -ge 3 ] || { echo "usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]" >&2; exit 2; }
 config="$1" seeds="$2" epochs="$3"
 shift 3
-ranks=1
+ranks=""
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then ranks="$1"; shift; fi
+tag="${ranks:+-np$ranks}"
 build="${BUILD_DIR:-$root/build}"
 bin="$build/hindsight"
 out="${OUT:-runs/learning}"
@@ -35,9 +37,9 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_mpi_yield_when_idl
 train() {  # seed [key=value ...]
   local seed="$1"
   shift
-  local run="$name-np$ranks-s$seed"
+  local run="$name$tag-s$seed"
   local cmd=("$bin" train --config "$config" --seed "$seed" --epochs "$epochs" --out "$out" run_name="$run" "$@")
-  if [ "$ranks" -gt 1 ]; then cmd=("${MPIEXEC:-mpirun}" -n "$ranks" "${cmd[@]}"); fi
+  if [ "${ranks:-1}" -gt 1 ]; then cmd=("${MPIEXEC:-mpirun}" -n "$ranks" "${cmd[@]}"); fi
   echo "learning bench: ${cmd[*]}" >&2
   "${cmd[@]}" >"$out/$run.log" 2>&1 || { tail -3 "$out/$run.log" >&2; return 1; }
 }
@@ -63,13 +65,13 @@ eval_of() {  # run checkpoint
   "$bin" eval "$1" --episodes 100 --checkpoint "$2" 2>/dev/null | awk -F= '/^success_rate=/ { print $2 }'
 }
 
-summary="$out/$name-np$ranks-summary.csv"
+summary="$out/$name$tag-summary.csv"
 # The commit the binary was built from (with "+" when the tree had uncommitted changes), on every row.
 source "$root/scripts/lib.sh"
 commit="$(commit_stamp "$root")"
 echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last,episodes_to_0.5,episodes_to_0.9,commit" >"$summary"
 for s in $seeds; do
-  run="$out/$name-np$ranks-s$s"
+  run="$out/$name$tag-s$s"
   p="$run/progress.csv"
   read -r s5 w5 e5 < <(first_at "$p" 0.5)
   read -r s9 w9 e9 < <(first_at "$p" 0.9)
