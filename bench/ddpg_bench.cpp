@@ -1,6 +1,11 @@
 // DDPG update throughput against its own floor: the same matrix multiplications an update performs, run
 // alone with torch::mm (out= variant) in the same process. ratio = matmul_time / update_time is the share of
 // an update spent in BLAS (1.0: zero overhead). Baselines sizes: batch 256, input 25 + 3, action 4, 3x256.
+//
+// Usage: ddpg_bench [--batch N] [--threads T]   (defaults 256 and 1)
+// Under mpirun with several ranks, every rank updates on its own N rows and the gradients are averaged
+// across the ranks before each step (the trainer's path for a run of several ranks): rank 0 prints the
+// time of one such update, all-reduce included, and the job's rows per update (N x ranks).
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -10,16 +15,22 @@
 #include <span>
 #include <vector>
 
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
 #include "hindsight/core/rng.hpp"
 #include "hindsight/learn/blas_check.hpp"
 #include "hindsight/learn/ddpg.hpp"
+#include "hindsight/train/comm.hpp"
 
 namespace {
 
 using hindsight::learn::DdpgConfig;
 using hindsight::learn::DdpgLearner;
 
-constexpr int kBatch = 256, kInput = 28, kAction = 4, kRounds = 7, kItersPerRound = 40;
+constexpr int kInput = 28, kAction = 4, kRounds = 7, kItersPerRound = 40;
 
 // The matmuls of one update on the same kind of buffers DdpgLearner::update uses (weights shared between a
 // network's forward and backward, one activation and one gradient buffer per layer), without the bias,
@@ -30,8 +41,9 @@ constexpr int kBatch = 256, kInput = 28, kAction = 4, kRounds = 7, kItersPerRoun
 // and input gradients of all but the first.
 class UpdateMatmuls {
  public:
-  UpdateMatmuls(std::vector<std::int64_t> actor, std::vector<std::int64_t> critic)
-      : actor_(std::move(actor)),
+  UpdateMatmuls(std::int64_t batch, std::vector<std::int64_t> actor, std::vector<std::int64_t> critic)
+      : batch_(batch),
+        actor_(std::move(actor)),
         critic_(std::move(critic)),
         pi_(weights(actor_)),
         q_(weights(critic_)),
@@ -39,13 +51,13 @@ class UpdateMatmuls {
         q_targ_(weights(critic_)),
         pi_grad_(weights(actor_)),
         q_grad_(weights(critic_)),
-        s_(torch::randn({kBatch, kInput})),
-        xa_(torch::randn({kBatch, kInput + kAction})),
-        dpi_(torch::empty({kBatch, kAction})) {
-    buffers(actor_, pi_out_);
-    buffers(actor_, pi_back_);
-    buffers(critic_, q_out_);
-    buffers(critic_, q_back_);
+        s_(torch::randn({batch_, kInput})),
+        xa_(torch::randn({batch_, kInput + kAction})),
+        dpi_(torch::empty({batch_, kAction})) {
+    buffers(batch_, actor_, pi_out_);
+    buffers(batch_, actor_, pi_back_);
+    buffers(batch_, critic_, q_out_);
+    buffers(batch_, critic_, q_back_);
   }
 
   void run() {
@@ -61,12 +73,12 @@ class UpdateMatmuls {
 
   // Floating-point operations of one run().
   double flops() const {
-    auto pass = [](const std::vector<std::int64_t>& s, std::size_t first_layer) {
+    auto pass = [this](const std::vector<std::int64_t>& s, std::size_t first_layer) {
       double f = 0;
-      for (std::size_t l = first_layer; l + 1 < s.size(); ++l) f += 2.0 * kBatch * s[l] * s[l + 1];
+      for (std::size_t l = first_layer; l + 1 < s.size(); ++l) f += 2.0 * batch_ * s[l] * s[l + 1];
       return f;
     };
-    const double dpi_first = 2.0 * kBatch * kAction * critic_[1];
+    const double dpi_first = 2.0 * batch_ * kAction * critic_[1];
     return 2 * pass(actor_, 0) + 3 * pass(critic_, 0)  // forwards
            + pass(critic_, 0) + pass(critic_, 1)       // critic loss: weight and input gradients
            + pass(critic_, 1) + dpi_first              // dQ/dpi
@@ -79,8 +91,8 @@ class UpdateMatmuls {
     for (std::size_t l = 0; l + 1 < s.size(); ++l) w.push_back(torch::randn({s[l + 1], s[l]}) * 0.05);
     return w;
   }
-  static void buffers(const std::vector<std::int64_t>& s, std::vector<at::Tensor>& out) {
-    for (std::size_t l = 1; l < s.size(); ++l) out.push_back(torch::randn({kBatch, s[l]}));
+  static void buffers(std::int64_t rows, const std::vector<std::int64_t>& s, std::vector<at::Tensor>& out) {
+    for (std::size_t l = 1; l < s.size(); ++l) out.push_back(torch::randn({rows, s[l]}));
   }
   static void forward(const std::vector<at::Tensor>& w, const at::Tensor& x, std::vector<at::Tensor>& out) {
     for (std::size_t l = 0; l < w.size(); ++l) at::mm_out(out[l], l == 0 ? x : out[l - 1], w[l].t());
@@ -99,6 +111,7 @@ class UpdateMatmuls {
     }
   }
 
+  std::int64_t batch_;  // rows per update
   std::vector<std::int64_t> actor_, critic_;
   std::vector<at::Tensor> pi_, q_, pi_targ_, q_targ_, pi_grad_, q_grad_;
   at::Tensor s_, xa_, dpi_;
@@ -111,21 +124,32 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-int main() {
-  at::set_num_threads(1);
-  hindsight::learn::set_blas_threads(1);
+int main(int argc, char** argv) {
+  int batch = 256, threads = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--batch") == 0) batch = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--threads") == 0) threads = std::atoi(argv[i + 1]);
+  }
+  if (batch < 1 || threads < 1) {
+    std::fprintf(stderr, "usage: ddpg_bench [--batch N] [--threads T]\n");
+    return 2;
+  }
+  const std::unique_ptr<hindsight::train::Comm> comm = hindsight::train::make_comm();
+  at::set_num_threads(threads);
+  hindsight::learn::set_blas_threads(threads);
 
   DdpgConfig cfg;  // 3x256, baselines defaults
-  cfg.torch_threads = 1;
+  cfg.torch_threads = threads;
   DdpgLearner learner(kInput, kAction, cfg, 1);
+  if (comm->size() > 1) learner.set_gradient_reducer([&](std::span<float> g) { comm->allreduce_mean(g); });
   hindsight::Rng rng(2);
   auto fill = [&rng](std::size_t n, double lo, double hi) {
     std::vector<float> v(n);
     for (auto& x : v) x = static_cast<float>(rng.uniform(lo, hi));
     return v;
   };
-  const auto s = fill(kBatch * kInput, -3, 3), s2 = fill(kBatch * kInput, -3, 3);
-  const auto a = fill(kBatch * kAction, -1, 1), r = fill(kBatch, -1, 0), d = fill(kBatch, 1, 1);
+  const auto s = fill(batch * kInput, -3, 3), s2 = fill(batch * kInput, -3, 3);
+  const auto a = fill(batch * kAction, -1, 1), r = fill(batch, -1, 0), d = fill(batch, 1, 1);
 
   std::vector<std::int64_t> actor{kInput}, critic{kInput + kAction};
   for (int h : cfg.hidden) {
@@ -134,14 +158,16 @@ int main() {
   }
   actor.push_back(kAction);
   critic.push_back(1);
-  UpdateMatmuls matmuls(actor, critic);
+  UpdateMatmuls matmuls(batch, actor, critic);
   const double flops = matmuls.flops();
 
   // Interleaved rounds, best of each: other processes on the machine only ever make a round slower.
   double best_update = 1e30, best_mm = 1e30;
   for (int round = 0; round < kRounds; ++round) {
     auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < kItersPerRound; ++i) learner.update(s, s2, a, r, d, kBatch);
+    comm->barrier();
+    for (int i = 0; i < kItersPerRound; ++i) learner.update(s, s2, a, r, d, batch);
+    comm->barrier();
     best_update = std::min(best_update, seconds_since(t0) / kItersPerRound);
     learner.update_targets();  // baselines: once per 40 updates, so outside the timed loop
     t0 = std::chrono::steady_clock::now();
@@ -157,6 +183,11 @@ int main() {
   for (int i = 0; i < act_calls; ++i) learner.act(one_input, one_action);
   const double act_us = seconds_since(t0) / act_calls * 1e6;
 
+  if (!comm->is_root()) return 0;
+  std::printf("ranks=%d threads=%d batch_per_rank=%d batch=%d\n", comm->size(), threads, batch,
+              batch * comm->size());
+  std::printf("update_ms=%.2f\n", best_update * 1e3);
+  std::printf("matmul_only_ms=%.2f\n", best_mm * 1e3);
   std::printf("blas_backend=%s\n", hindsight::learn::blas_backend().c_str());
   std::printf("blas=%s\n", hindsight::learn::blas_description().c_str());
   if (const auto hint = hindsight::learn::blas_tuning_hint(); !hint.empty())

@@ -179,8 +179,9 @@ TEST(ReplayBuffer, LoadRefusesTruncatedCorruptOrMismatchedData) {
 namespace hindsight::learn {
 
 // Storing must not copy the held episodes each time (it once reserved 2x the held slots per episode, and
-// a reserve above the allocation reallocates to exactly that size): the oldest episode's storage may move
-// only when the allocation doubles, about log2(episodes) times, whether filled by store() or load().
+// a reserve above the allocation reallocates to exactly that size, so every store copied the whole
+// buffer): the oldest episode's storage may move at most log2(episodes) times (today: never, the capacity
+// is reserved at the first store), whether filled by store() or load().
 TEST(ReplayBuffer, StoringEpisodesReallocatesOnlyLogarithmicallyOften) {
   const std::size_t n = 4096;
   ReplayBuffer b(kDims, n * static_cast<std::size_t>(kDims.max_steps));

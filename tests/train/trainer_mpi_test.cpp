@@ -57,7 +57,7 @@ TEST(TrainerMpi, RanksTrainOneModelAndResumeWithTheSameRankCount) {
     dir = t.run_dir();
     EXPECT_FALSE(dir.empty()) << "every rank knows the run directory";
     EXPECT_EQ(t.counters().episodes, 2L * ranks);
-    EXPECT_EQ(t.counters().env_steps, 2L * 50 * ranks);
+    EXPECT_EQ(t.counters().env_steps, (3L + 2L * ranks) * 50);  // the warm-up's 3 episodes count too
     EXPECT_EQ(t.counters().ranks, ranks);
     // Warm-up (3 episodes in all) plus every rank's training episodes, the same on every rank.
     EXPECT_EQ(t.agent().levels()[0]->obs_norm().count(), static_cast<std::uint64_t>((3 + 2 * ranks) * 50));

@@ -230,7 +230,7 @@ TEST(Trainer, CheckpointRoundTripGivesTheSamePolicy) {
   load_checkpoint(ckpt, c, *s2.agent);
   EXPECT_EQ(k.epoch, 1);
   EXPECT_EQ(k.episodes, 2);
-  EXPECT_EQ(k.env_steps, 100);
+  EXPECT_EQ(k.env_steps, 3 * 50 + 100);  // the 3 warm-up episodes, then 2 training episodes
   const auto e1 = evaluate(*s1.agent, *s1.env, 5, 99), e2 = evaluate(*s2.agent, *s2.env, 5, 99);
   EXPECT_EQ(e1.success_rate, e2.success_rate);
   EXPECT_EQ(e1.mean_reward, e2.mean_reward);
@@ -269,6 +269,8 @@ TEST(Trainer, NormalizerInitialisationModes) {
   t.run();
   Level& l = *t.agent().levels()[0];
   EXPECT_EQ(l.obs_norm().count(), 4u * 50u);  // frozen after warm-up: training episodes not added
+  // The warm-up's random episodes are env steps of the run, like its training episodes (2 x 50).
+  EXPECT_EQ(t.counters().env_steps, 4 * 50 + 2 * 50);
   EXPECT_TRUE(l.obs_norm().frozen());
   const std::string stats = t.run_dir() + "/normalizer.json";
   ASSERT_TRUE(io::file_exists(stats));

@@ -81,7 +81,8 @@ class ReplayBuffer {
   std::size_t transitions_ = 0;
   std::size_t allocated_ = 0;  // slots the storage vectors have room for
   std::vector<int> lengths_;  // per slot
-  // Per-slot blocks sized for max_steps; grown on demand so a large, mostly empty buffer costs little.
+  // Per-slot blocks sized for max_steps; the whole capacity reserved at the first store, slots made
+  // addressable as they are first written.
   std::vector<float> obs_, ag_, g_, actions_;
 };
 

@@ -495,14 +495,21 @@ void Trainer::init_normalizers() {
       if (n == 0) break;  // statistics learned online only, as baselines
       Rng rng(derive_seed(derive_seed(cfg_.seed, "warmup-actions"), static_cast<std::uint64_t>(comm_->rank())));
       ProgressBar bar("normalizer warm-up", mine, comm_->is_root());
+      std::vector<double> steps{0.0};
       for (int e = 0; e < mine; ++e) {
         at_ = {"normalizer warm-up episode", 0, 0, e + 1};
         const Box& space = setup_.env->action_space();
-        agent.observe_warmup(record_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e),
-                                               [&](const GoalObs&) { return space.sample(rng); }));
+        const Trajectory t = record_trajectory(*setup_.env, episode_seed(cfg_, "warmup", comm_->rank(), e),
+                                               [&](const GoalObs&) { return space.sample(rng); });
+        agent.observe_warmup(t);
+        steps[0] += t.T;
         bar.update(e + 1);
       }
       bar.finish();
+      // The warm-up's env steps are the run's, like the demonstrations': a figure against env steps
+      // must not hide the random episodes that set the statistics.
+      comm_->allreduce_sum(steps);
+      counters_.env_steps += static_cast<long>(steps[0]);
       break;
     }
   }
