@@ -13,7 +13,8 @@
 #   RANKS   MPI ranks per run, started with mpirun here (default: none given, the config's own `ranks`
 #           decides; `ranks: auto` presets start one rank per core themselves)
 # env: BUILD_DIR (build), OUT (runs/learning), NAME (run name prefix, default the config's basename),
-#      PARALLEL (0), MPIEXEC (mpirun), SUMMARY_ONLY (1: summarize runs already in OUT, train nothing)
+#      PARALLEL (0), MPIEXEC (mpirun), SUMMARY_ONLY (1: summarize runs already in OUT, train nothing),
+#      COMMIT (the commit the binary in BUILD_DIR was built from, when it is not the tree's HEAD)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ $# -ge 3 ] || { echo "usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]" >&2; exit 2; }
@@ -68,7 +69,7 @@ eval_of() {  # run checkpoint
 summary="$out/$name$tag-summary.csv"
 # The commit the binary was built from (with "+" when the tree had uncommitted changes), on every row.
 source "$root/scripts/lib.sh"
-commit="$(commit_stamp "$root")"
+commit="${COMMIT:-$(commit_stamp "$root")}"
 echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last,episodes_to_0.5,episodes_to_0.9,commit" >"$summary"
 for s in $seeds; do
   run="$out/$name$tag-s$s"
