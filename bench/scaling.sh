@@ -10,8 +10,9 @@
 #   compute_ms    the rest of an update's time on one rank
 # and each rate's ratio to the first rank count (ideal: the rank ratio; the target at 2 ranks is >= 1.8).
 # Usage: bench/scaling.sh [BUILD_DIR]
-#   env: CONFIG (configs/flat/FetchPickAndPlace.yaml: flat, 3x256, batch 256, 40 updates per cycle, so the
-#        figures do not move when a preset changes), CYCLES (10), RANKS ("1 2"), MPIEXEC
+#   env: CONFIG (configs/flat/FetchPickAndPlace.yaml with workers=0: flat, 3x256, batch 256 per rank, 40
+#        updates per cycle, one baselines worker per rank, so the figures do not move when a preset's data
+#        scale changes), CYCLES (10), RANKS ("1 2"), MPIEXEC
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
@@ -36,7 +37,7 @@ base=""
 for n in $ranks_list; do
   run="$out/np$n/bench"
   "$mpiexec" -n "$n" "$build/hindsight" train --config "$config" --epochs 2 --out "$out/np$n" run_name=bench \
-    cycles="$cycles" test_episodes=0 norm_warmup_episodes=0 >/dev/null 2>"$out/np$n.log" ||
+    cycles="$cycles" test_episodes=0 norm_warmup_episodes=0 workers=0 best_episodes=0 >/dev/null 2>"$out/np$n.log" ||
     { cat "$out/np$n.log" >&2; exit 1; }
   # Updates per epoch and rank, from the resolved config.
   upd="$(awk '/^(cycles|updates_per_cycle):/ {p = p ? p * $2 : $2} END {print p}' "$run/config.yaml")"
