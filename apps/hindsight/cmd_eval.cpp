@@ -57,6 +57,8 @@ int run_eval(const EvalArgs& a) {
   std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " episodes=" << episodes
             << "\n";
   std::printf("mean_episode_reward=%.4f\n", r.mean_reward);
+  // Beside the score, never instead of it: success at some step of the episode.
+  std::printf("reached_at_any_step_rate=%.4f\n", r.reached_rate);
   for (int i = 0; i < levels; ++i) {
     // Appended piecewise: GCC 12 misreads `"l" + std::to_string(i)` as an overlapping copy (-Wrestrict).
     std::string key = "l";

@@ -158,6 +158,11 @@ Command add_train(CLI::App& app) {
         "The config is the env's preset (or --config FILE), then the flags, then key=value words.\n\n"
         "config keys:\n" +
         config_help();
+    std::string keys;
+    for (const auto& k : level_keys()) keys += (keys.empty() ? "" : ", ") + k;
+    text += "\nPer level: levelN.KEY=VALUE (N = 0 for the bottom level) sets KEY for level N only, e.g.\n"
+            "level1.actor_lr=0.01 level1.noise_eps=0.1; KEY=VALUE sets every level. Per-level keys: " +
+            keys + ".\nThe run's config.yaml lists each level's own values after the shared ones.";
     while (!text.empty() && text.back() == '\n') text.pop_back();
     return text;
   });

@@ -171,6 +171,29 @@ TEST(HacTermination, AttemptsEndAfterHActionsAndTheTimeLimitStopsEveryLevel) {
   EXPECT_EQ(agent.horizon(1), 3);  // ceil(10 / 4) proposals per episode
 }
 
+// One scoring rule for every agent: a deterministic (test or eval) episode runs to the time limit and
+// succeeds when the goal holds at its last step, as the flat agent's; HAC's training episodes still end
+// when the goal is reached. The goal is reached at step 5 here and left at step 8.
+TEST(HacTestMode, TestEpisodesRunToTheTimeLimitAndScoreTheLastStep) {
+  ScriptedEnv left(script(12, {{5, kFinal}, {6, kFinal}, {7, kFinal}}));
+  HacAgent agent(left, small_config(2, {4}, 0.0), left.default_subgoal_spec(), 11);
+  force_policy(*agent.levels()[1], {0.9, 0.0});
+  const auto test = agent.run_episode(left, 0, false);
+  EXPECT_EQ(test.steps, 12);  // the top kept proposing after step 5
+  EXPECT_FALSE(test.success);  // not at the goal at step 12
+  EXPECT_TRUE(test.reached);   // but it was at step 5
+  const auto train = agent.run_episode(left, 0, true);
+  EXPECT_EQ(train.steps, 5);  // HAC's training episode ends on the goal
+  EXPECT_TRUE(train.success);
+
+  ScriptedEnv held(script(12, {{5, kFinal}, {6, kFinal}, {7, kFinal}, {8, kFinal}, {9, kFinal}, {10, kFinal},
+                                {11, kFinal}, {12, kFinal}}));
+  const auto kept = agent.run_episode(held, 0, false);
+  EXPECT_EQ(kept.steps, 12);
+  EXPECT_TRUE(kept.success);
+  EXPECT_TRUE(kept.reached);
+}
+
 TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {
   // lambda = 1: every proposal is tested. The first subgoal is missed after H = 4 attempts: one
   // penalty. The second is cut by the time limit after 1 attempt: not maxed out, no penalty.

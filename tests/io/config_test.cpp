@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <random>
@@ -663,6 +664,58 @@ TEST(Config, RanksKeyTakesACountOrAuto) {
   EXPECT_THROW(apply_override(c, "ranks=0"), Error);
   apply_override(c, "ranks=3");
   EXPECT_EQ(parse_config_yaml(to_yaml(c), "resolved.yaml").ranks, c.ranks);
+}
+
+}  // namespace hindsight
+
+namespace hindsight {
+
+// level<N>.<key> sets a learner key for one level; the key alone still sets every level; bad names,
+// keys that cannot be per level and levels beyond the run's are refused in one line naming them.
+TEST(Config, LearnerKeysCanBeGivenPerLevel) {
+  TrainConfig c = default_config();
+  c.levels = 2;
+  apply_override(c, "actor_lr=0.002");
+  apply_override(c, "level1.actor_lr=0.01");
+  apply_override(c, "level1.hidden=[64,64]");
+  apply_override(c, "level1.noise_eps=0.1");
+  EXPECT_NO_THROW(validate(c));
+  const TrainConfig l0 = for_level(c, 0), l1 = for_level(c, 1);
+  EXPECT_EQ(l0.actor_lr, 0.002);
+  EXPECT_EQ(l1.actor_lr, 0.01);
+  EXPECT_EQ(l0.hidden, (std::vector<int>{256, 256, 256}));
+  EXPECT_EQ(l1.hidden, (std::vector<int>{64, 64}));
+  EXPECT_EQ(l1.noise_eps, 0.1);
+  EXPECT_EQ(l0.noise_eps, c.noise_eps);
+  EXPECT_TRUE(l1.level_values.empty());
+
+  // The resolved config.yaml shows each level's values and reads back to the same config.
+  const std::string yaml = to_yaml(c);
+  EXPECT_NE(yaml.find("\nlevel1.actor_lr: 0.01\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("# level 1 only: actor Adam learning rate\n"), std::string::npos) << yaml;
+  EXPECT_EQ(parse_config_yaml(yaml, "resolved.yaml"), c);
+  // YAML files take the same names.
+  const TrainConfig f = parse_config_yaml("levels: 2\nlevel1.critic_lr: 0.005\n", "f.yaml");
+  EXPECT_EQ(for_level(f, 1).critic_lr, 0.005);
+
+  const auto error_of = [](const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  TrainConfig bad = c;
+  EXPECT_NE(error_of([&] { apply_override(bad, "level1.epochs=3"); }).find("'epochs' cannot be set per level"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { apply_override(bad, "level1.actor_lr=-1"); }).find("level1.actor_lr: actor_lr must be > 0"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { apply_override(bad, "levelx.actor_lr=1"); }).find("unknown key"), std::string::npos);
+  apply_override(bad, "level2.actor_lr=0.1");
+  EXPECT_NE(error_of([&] { validate(bad); }).find("level2.actor_lr names level 2, but levels=2"), std::string::npos);
+  EXPECT_NE(error_of([&] { parse_config_yaml("level1.q_filter: maybe\n", "g.yaml"); }).find("g.yaml:1: "),
+            std::string::npos);
 }
 
 }  // namespace hindsight

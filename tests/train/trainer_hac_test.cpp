@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hindsight/hac/hac_agent.hpp"
+#include "hindsight/io/config.hpp"
 
 namespace hindsight::train {
 namespace {
@@ -37,6 +38,32 @@ TEST(HacSetup, BuildsTheHierarchyFromTheConfig) {
   c.levels = 1;
   EXPECT_EQ(make_setup(c).agent->levels().size(), 1u);
   EXPECT_FALSE(make_setup(c).agent->levels()[0]->learner().config().bounded_critic);
+}
+
+// level<N>.<key> values reach that level's learner only; the rest keep the shared values.
+TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {
+  TrainConfig c = small_hac(2);
+  c.actor_lr = 0.002;
+  apply_overrides(c, {"level1.actor_lr=0.01", "level1.hidden=[24,24]", "level1.noise_eps=0.05", "level1.gamma=0.9",
+                      "level0.batch_size=16"});
+  train::Setup s = make_setup(c);
+  const auto levels = s.agent->levels();
+  ASSERT_EQ(levels.size(), 2u);
+  EXPECT_DOUBLE_EQ(levels[0]->learner().config().actor_lr, 0.002);
+  EXPECT_DOUBLE_EQ(levels[1]->learner().config().actor_lr, 0.01);
+  EXPECT_EQ(levels[0]->learner().config().hidden, std::vector<int>{16});
+  EXPECT_EQ(levels[1]->learner().config().hidden, (std::vector<int>{24, 24}));
+  EXPECT_DOUBLE_EQ(levels[1]->config().noise_eps, 0.05);
+  EXPECT_DOUBLE_EQ(levels[0]->config().noise_eps, c.noise_eps);
+  EXPECT_DOUBLE_EQ(levels[1]->learner().config().gamma, 0.9);
+  EXPECT_DOUBLE_EQ(levels[0]->learner().config().gamma, 0.9);  // auto for level 0: 1 - 1/H with H = 10
+  EXPECT_EQ(levels[0]->config().batch_size, 16);
+  EXPECT_EQ(levels[1]->config().batch_size, 32);
+  // Flat: level0 values apply to its only level.
+  TrainConfig f = default_config();
+  f.env = "MountainCarContinuous";
+  apply_overrides(f, {"level0.critic_lr=0.003"});
+  EXPECT_DOUBLE_EQ(make_setup(f).agent->levels()[0]->learner().config().critic_lr, 0.003);
 }
 
 TEST(HacSetup, CheckpointKeepsPenaltiesBuffersAndNetworks) {

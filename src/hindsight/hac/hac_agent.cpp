@@ -11,9 +11,12 @@ namespace hindsight::hac {
 
 // What one episode shares between the levels' recursive calls.
 struct HacAgent::Run {
-  Run(GoalEnv& e, bool t, const train::StepObserver& o) : env(e), train(t), observer(o) {}
+  Run(GoalEnv& e, bool t, const train::StepObserver& o) : env(e), train(t), to_limit(!t), observer(o) {}
   GoalEnv& env;
   bool train;
+  // Deterministic episodes run to the time limit (the one scoring rule, train/agent.hpp): the top keeps
+  // proposing after the goal is reached. Training episodes end there, as in HAC.
+  bool to_limit;
   const train::StepObserver& observer;
   GoalObs obs;                              // the current observation
   int steps = 0;                            // env steps so far
@@ -65,6 +68,12 @@ void validate(const HacConfig& cfg) {
         "subgoal_test_prob must be in [0, 1], got " + std::to_string(cfg.subgoal_test_prob));
   check(!cfg.gamma || (*cfg.gamma >= 0 && *cfg.gamma <= 1),
         "gamma must be in [0, 1] or auto, got " + std::to_string(cfg.gamma.value_or(0)));
+  check(cfg.per_level.empty() || cfg.per_level.size() == static_cast<std::size_t>(cfg.levels),
+        "per-level settings: " + std::to_string(cfg.per_level.size()) + " given for " +
+            std::to_string(cfg.levels) + " levels");
+  check(cfg.per_level_gamma.empty() || cfg.per_level_gamma.size() == static_cast<std::size_t>(cfg.levels),
+        "per-level gamma: " + std::to_string(cfg.per_level_gamma.size()) + " given for " +
+            std::to_string(cfg.levels) + " levels");
 }
 
 HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std::uint64_t seed)
@@ -102,9 +111,11 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
       ls.goal_dim = sg;
       ls.reward = subgoal_reward;
     }
-    train::LevelConfig lc = cfg_.level;
+    train::LevelConfig lc = cfg_.per_level.empty() ? cfg_.level : cfg_.per_level[static_cast<std::size_t>(i)];
+    const std::optional<double> gamma =
+        cfg_.per_level_gamma.empty() ? cfg_.gamma : cfg_.per_level_gamma[static_cast<std::size_t>(i)];
     const double h = horizon(i);
-    lc.ddpg.gamma = cfg_.gamma.value_or(1.0 - 1.0 / h);
+    lc.ddpg.gamma = gamma.value_or(1.0 - 1.0 / h);
     lc.ddpg.q_min = -h;
     lc.ddpg.q_max = 0.0;
     lc.terminal_on_success = true;
@@ -195,6 +206,7 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
       ++run.steps;
       run.out.steps = run.steps;
       run.out.success = r.success;
+      run.out.reached = run.out.reached || r.success;
       run.out.reward_sum += r.reward;
       update_reached(run, r.success);
       if (run.observer) {
@@ -234,7 +246,8 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
         penalties.push_back(std::move(p));
       }
     }
-    if (run.highest >= i || run.steps >= run.max_steps || actions >= limit) break;
+    const bool goal_ends_level = run.highest >= i && !(run.to_limit && top);
+    if (goal_ends_level || run.steps >= run.max_steps || actions >= limit) break;
   }
 
   const bool maxed_out = actions >= limit && !run.reached[u];

@@ -55,6 +55,10 @@ struct HacConfig {
   std::optional<double> gamma = 0.98;  // discount of every level; nullopt = 1 - 1/horizon(i) for level i
   train::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
                                    // terminal_on_success are set per level by the agent
+  // Per-level settings (levels entries, bottom first) replacing `level` and `gamma` where given; empty =
+  // the same for every level.
+  std::vector<train::LevelConfig> per_level;
+  std::vector<std::optional<double>> per_level_gamma;
 };
 
 // The H list with one entry per level below the top: `given` as is (k-1 entries), one value repeated,

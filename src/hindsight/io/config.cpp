@@ -363,6 +363,43 @@ const Field* find_field(const std::string& key) {
   return nullptr;
 }
 
+// ---- per-level values ------------------------------------------------------------------------------
+
+constexpr std::string_view kLevelPrefix = "level";
+
+// "level<N>.<key>" as (N, key); nullopt when name does not have that shape.
+std::optional<std::pair<int, std::string>> split_level_key(const std::string& name) {
+  if (name.rfind(kLevelPrefix, 0) != 0) return std::nullopt;
+  const auto dot = name.find('.');
+  if (dot == std::string::npos || dot == kLevelPrefix.size()) return std::nullopt;
+  const std::string digits = name.substr(kLevelPrefix.size(), dot - kLevelPrefix.size());
+  if (digits.size() > 3 || digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::pair{std::stoi(digits), name.substr(dot + 1)};
+}
+
+// Sets a level<N>.<key> value: checked by parsing it into a copy of the config; stored as YAML text.
+// Returns false when name is not a per-level name; throws FieldError for a bad key or value.
+bool set_level_value(TrainConfig& config, const std::string& name, const Raw& raw) {
+  const auto split = split_level_key(name);
+  if (!split) return false;
+  const auto& keys = level_keys();
+  if (std::find(keys.begin(), keys.end(), split->second) == keys.end()) {
+    std::string list;
+    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+    throw FieldError("'" + split->second + "' cannot be set per level (" + name + "); per-level keys: " + list);
+  }
+  const Field* field = find_field(split->second);
+  TrainConfig scratch = config;
+  field->set(scratch, raw);
+  try {
+    field->check(scratch);
+  } catch (const FieldError& e) {
+    throw FieldError(name + ": " + e.what());
+  }
+  config.level_values[name] = field->yaml_value(scratch);
+  return true;
+}
+
 // ---- unknown keys ----------------------------------------------------------------------------------
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -531,6 +568,11 @@ TrainConfig parse_config_yaml(const std::string& text, const std::string& path) 
     const auto [seen, fresh] = first_line.emplace(key, line);
     check(fresh,
           where + "duplicate key '" + key + "' (first set on line " + std::to_string(seen->second) + ")");
+    try {
+      if (set_level_value(config, key, to_raw(key, kv.second))) continue;
+    } catch (const FieldError& e) {
+      throw Error(where + e.what());
+    }
     const Field* field = find_field(key);
     check(field != nullptr, where + unknown_key(key));
     try {
@@ -549,6 +591,11 @@ void apply_override(TrainConfig& config, const std::string& key_eq_value) {
   check(eq != std::string::npos, where + "expected key=value");
   const std::string key(trim(std::string_view(key_eq_value).substr(0, eq)));
   check(!key.empty(), where + "expected key=value (the key is empty)");
+  try {
+    if (set_level_value(config, key, Raw{Raw::Kind::scalar, key_eq_value.substr(eq + 1), {}})) return;
+  } catch (const FieldError& e) {
+    throw Error(where + e.what());
+  }
   const Field* field = find_field(key);
   check(field != nullptr, where + unknown_key(key));
   try {
@@ -591,9 +638,37 @@ void validate(const TrainConfig& config) {
   const std::size_t n = config.H ? config.H->size() : 0, below_top = static_cast<std::size_t>(config.levels - 1);
   const std::string per_level =
       below_top > 1 ? std::to_string(below_top) + " (one per level below the top) or " : "";
+  for (const auto& [name, text] : config.level_values) {
+    const auto split = split_level_key(name);
+    check(split && split->first < config.levels,
+          name + " names level " + std::to_string(split ? split->first : -1) + ", but levels=" +
+              std::to_string(config.levels) + " has levels 0 to " + std::to_string(config.levels - 1));
+  }
+  if (!config.level_values.empty()) {
+    for (int i = 0; i < config.levels; ++i) validate(for_level(config, i));
+  }
   check(!config.H || n == 1 || n == below_top,
         "H has " + std::to_string(n) + " entries; with levels=" + std::to_string(config.levels) +
             " it needs " + per_level + "1 (used for every level), or auto (env default)");
+}
+
+const std::vector<std::string>& level_keys() {
+  static const std::vector<std::string> keys = {
+      "hidden",    "actor_lr",     "critic_lr", "gamma",          "polyak",          "target_networks",
+      "action_l2", "noise_eps",    "random_eps", "her_strategy",  "replay_k",        "batch_size",
+      "buffer_size", "clip_obs",   "norm_eps",  "norm_clip",      "bounded_critic",  "demo_batch_size",
+      "bc_weight", "q_filter"};
+  return keys;
+}
+
+TrainConfig for_level(const TrainConfig& cfg, int level) {
+  TrainConfig out = cfg;
+  out.level_values.clear();
+  for (const auto& [name, text] : cfg.level_values) {
+    const auto split = split_level_key(name);
+    if (split && split->first == level) find_field(split->second)->set(out, Raw{Raw::Kind::scalar, text, {}});
+  }
+  return out;
 }
 
 RankShare rank_share(const TrainConfig& config, int ranks) {
@@ -619,6 +694,11 @@ std::string to_yaml(const TrainConfig& config) {
       "# hindsight training config, resolved: every key with its value for this run.\n"
       "# Reuse it with `hindsight train --config FILE`; `hindsight train --help` lists the keys.\n";
   for (const Field& f : schema()) y += "\n# " + f.doc + "\n" + f.name + ": " + f.yaml_value(config) + "\n";
+  for (const auto& [name, text] : config.level_values) {
+    const auto split = split_level_key(name);
+    y += "\n# level " + std::to_string(split->first) + " only: " + find_field(split->second)->doc + "\n" + name +
+         ": " + text + "\n";
+  }
   return y;
 }
 

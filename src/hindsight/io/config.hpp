@@ -6,6 +6,7 @@
 // Resolution order for `hindsight train`: default_config() -> preset (configs/<env>.yaml) or --config
 // FILE -> key=value overrides -> validate().
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -124,6 +125,9 @@ struct TrainConfig {
 #define HINDSIGHT_CONFIG_MEMBER(name, type, def, rule, doc) type name = def;
   HINDSIGHT_TRAIN_CONFIG_FIELDS(HINDSIGHT_CONFIG_MEMBER)
 #undef HINDSIGHT_CONFIG_MEMBER
+  // Values of learner keys for one level ("level1.actor_lr" -> "0.01", the value as YAML text), each
+  // checked when set; a key without the prefix is every level's value. See level_keys().
+  std::map<std::string, std::string> level_values;
 
   bool operator==(const TrainConfig&) const = default;
 };
@@ -147,6 +151,13 @@ struct RankShare {
 RankShare rank_share(const TrainConfig& config, int ranks);
 // Test episodes rank `rank` of `ranks` runs per epoch (the run's test_episodes split when workers > 0).
 int rank_test_episodes(const TrainConfig& config, int rank, int ranks);
+
+// The keys that may be given per level as level<N>.<key> (learning rates, networks, noise, Polyak, batch,
+// replay, normalizer, critic bound, demonstrations).
+const std::vector<std::string>& level_keys();
+// The config of level `level` (0 = bottom): cfg with that level's level<N>.<key> values applied and no
+// per-level values left.
+TrainConfig for_level(const TrainConfig& cfg, int level);
 
 // The built-in defaults (the DDPG+HER baselines values).
 TrainConfig default_config();

@@ -15,8 +15,12 @@
 namespace hindsight::train {
 
 // How one episode went.
+// Scoring (every agent, tests and `hindsight eval`): the Gymnasium-Robotics rule, success = the env's
+// success at the episode's last step, a deterministic episode running to the env's time limit. `reached`
+// (success at any step) is reported beside it, never compared against it.
 struct EpisodeOutcome {
   bool success = false;     // the env reported success on the last step
+  bool reached = false;     // the env reported success at some step
   int steps = 0;            // env steps taken
   double reward_sum = 0.0;  // sum of env rewards
 };
@@ -40,7 +44,8 @@ struct Trajectory {
 class Agent {
  public:
   virtual ~Agent() = default;
-  // Runs one episode from env.reset(seed); train = explore and store experience, else act deterministically.
+  // Runs one episode from env.reset(seed); train = explore and store experience, else act deterministically
+  // until the env's time limit (the scoring rule above).
   // observer, when given, is called after every env step.
   virtual EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
                                      const StepObserver& observer = {}) = 0;

@@ -55,6 +55,7 @@ EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool tra
     const StepResult r = env.step(a);
     out.reward_sum += r.reward;
     out.success = r.success;
+    out.reached = out.reached || r.success;
     ++out.steps;
     o = r.obs;
     if (observer) observer(env, StepInfo{out.steps, &o, r.success, {}});

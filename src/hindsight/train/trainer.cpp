@@ -148,6 +148,14 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks)
   h.gamma = cfg.gamma;
   h.level = flat_level_config(cfg, env, ranks);
   h.level.ddpg.bounded_critic = cfg.bounded_critic;
+  if (!cfg.level_values.empty()) {
+    for (int i = 0; i < cfg.levels; ++i) {
+      const TrainConfig li = for_level(cfg, i);
+      h.per_level.push_back(flat_level_config(li, env, ranks));
+      h.per_level.back().ddpg.bounded_critic = li.bounded_critic;
+      h.per_level_gamma.push_back(li.gamma);
+    }
+  }
   return h;
 }
 
@@ -157,7 +165,7 @@ Setup make_setup(const TrainConfig& cfg, int rank, int ranks) {
   // Checked with one level too, so a mistyped subgoal space never goes unnoticed.
   SubgoalSpec subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
   if (cfg.levels == 1) {
-    s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(cfg, *s.env, ranks), cfg.seed);
+    s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(for_level(cfg, 0), *s.env, ranks), cfg.seed);
   } else {
     s.agent = std::make_unique<hac::HacAgent>(*s.env, hac_config(cfg, *s.env, ranks), std::move(subgoals), cfg.seed);
   }
@@ -169,14 +177,16 @@ EvalReport evaluate(Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed
   check(episodes >= 1, "episodes must be >= 1");
   EvalReport r;
   r.episodes = episodes;
-  int successes = 0;
+  int successes = 0, reached = 0;
   double rewards = 0;
   for (int i = 0; i < episodes; ++i) {
     const auto o = agent.run_episode(env, derive_seed(seed, static_cast<std::uint64_t>(i)), false);
     successes += o.success ? 1 : 0;
+    reached += o.reached ? 1 : 0;
     rewards += o.reward_sum;
   }
   r.success_rate = static_cast<double>(successes) / episodes;
+  r.reached_rate = static_cast<double>(reached) / episodes;
   r.mean_reward = rewards / episodes;
   return r;
 }

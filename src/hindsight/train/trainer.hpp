@@ -35,7 +35,8 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks 
 // What a deterministic evaluation measured.
 struct EvalReport {
   int episodes = 0;
-  double success_rate = 0.0;
+  double success_rate = 0.0;  // at the goal at the last step (the scoring rule, agent.hpp)
+  double reached_rate = 0.0;  // at the goal at some step: shown beside, never compared against it
   double mean_reward = 0.0;  // sum of env rewards per episode, averaged
 };
 // Runs n deterministic episodes (seeds derived from seed) and reports their success.
