@@ -30,6 +30,7 @@ class ScriptedEnv final : public GoalEnv {
   const Box& goal_space() const override { return goal_; }
   int max_episode_steps() const override { return static_cast<int>(path_.size()) - 1; }
   double control_dt() const override { return 1.0; }
+  bool terminates_on_success() const override { return ends_on_goal; }
   GoalObs reset(std::optional<std::uint64_t>) override {
     t_ = 0;
     return observe();
@@ -56,6 +57,7 @@ class ScriptedEnv final : public GoalEnv {
   }
 
   std::vector<double> actions;  // every action step() received
+  bool ends_on_goal = false;     // terminates_on_success()
 
  private:
   GoalObs observe() const {
@@ -192,6 +194,12 @@ TEST(HacTestMode, TestEpisodesRunToTheTimeLimitAndScoreTheLastStep) {
   EXPECT_EQ(kept.steps, 12);
   EXPECT_TRUE(kept.success);
   EXPECT_TRUE(kept.reached);
+
+  // A task that ends at its goal (as Gymnasium's MountainCar) ends the test episode there.
+  left.ends_on_goal = true;
+  const auto ended = agent.run_episode(left, 0, false);
+  EXPECT_EQ(ended.steps, 5);
+  EXPECT_TRUE(ended.success);
 }
 
 TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {

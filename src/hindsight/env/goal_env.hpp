@@ -57,6 +57,9 @@ class GoalEnv {
   virtual int max_episode_steps() const = 0;
   // Seconds of simulated time per control step.
   virtual double control_dt() const = 0;
+  // True for tasks whose episode ends at the goal (Gymnasium's MountainCar ends at the flag); false for
+  // those that run to their time limit (the Fetch tasks). Deterministic episodes are scored at their end.
+  virtual bool terminates_on_success() const { return false; }
 
   // Starts an episode; a seed restarts the env's random stream, no seed continues it.
   virtual GoalObs reset(std::optional<std::uint64_t> seed = std::nullopt) = 0;

@@ -14,8 +14,9 @@ struct HacAgent::Run {
   Run(GoalEnv& e, bool t, const train::StepObserver& o) : env(e), train(t), to_limit(!t), observer(o) {}
   GoalEnv& env;
   bool train;
-  // Deterministic episodes run to the time limit (the one scoring rule, train/agent.hpp): the top keeps
-  // proposing after the goal is reached. Training episodes end there, as in HAC.
+  // Deterministic episodes run to where the env ends them (the one scoring rule, train/agent.hpp): the
+  // top keeps proposing after the goal is reached unless the task ends there. Training episodes end at
+  // the goal, as in HAC.
   bool to_limit;
   const train::StepObserver& observer;
   GoalObs obs;                              // the current observation
@@ -246,7 +247,7 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
         penalties.push_back(std::move(p));
       }
     }
-    const bool goal_ends_level = run.highest >= i && !(run.to_limit && top);
+    const bool goal_ends_level = run.highest >= i && !(run.to_limit && top && !run.env.terminates_on_success());
     if (goal_ends_level || run.steps >= run.max_steps || actions >= limit) break;
   }
 

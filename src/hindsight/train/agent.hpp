@@ -15,9 +15,10 @@
 namespace hindsight::train {
 
 // How one episode went.
-// Scoring (every agent, tests and `hindsight eval`): the Gymnasium-Robotics rule, success = the env's
-// success at the episode's last step, a deterministic episode running to the env's time limit. `reached`
-// (success at any step) is reported beside it, never compared against it.
+// Scoring (every agent, tests and `hindsight eval`): the Gymnasium rule, success = the env's success at
+// the episode's last step, a deterministic episode running until the env ends it: at its time limit (the
+// Fetch tasks, Gymnasium-Robotics), or at the goal for tasks that end there (GoalEnv::terminates_on_success,
+// MountainCar). `reached` (success at any step) is reported beside it, never compared against it.
 struct EpisodeOutcome {
   bool success = false;     // the env reported success on the last step
   bool reached = false;     // the env reported success at some step
@@ -45,7 +46,7 @@ class Agent {
  public:
   virtual ~Agent() = default;
   // Runs one episode from env.reset(seed); train = explore and store experience, else act deterministically
-  // until the env's time limit (the scoring rule above).
+  // until the env ends the episode (the scoring rule above).
   // observer, when given, is called after every env step.
   virtual EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
                                      const StepObserver& observer = {}) = 0;

@@ -59,6 +59,8 @@ EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool tra
     ++out.steps;
     o = r.obs;
     if (observer) observer(env, StepInfo{out.steps, &o, r.success, {}});
+    // Scored where the env ends the episode (agent.hpp); training episodes keep their full length.
+    if (!train && r.success && env.terminates_on_success()) break;
   }
   if (train) {
     tr.obs.insert(tr.obs.end(), o.observation.begin(), o.observation.end());

@@ -38,6 +38,7 @@ TEST(MountainCar, ClipsForceVelocityAndLeftWall) {
 
 TEST(MountainCar, ResetRangeAndGoal) {
   MountainCarContinuous env;
+  EXPECT_TRUE(env.terminates_on_success());  // as Gymnasium's: the episode ends at the goal
   for (std::uint64_t s = 0; s < 200; ++s) {
     const auto o = env.reset(s);
     EXPECT_GE(o.observation[0], -0.6);

@@ -30,6 +30,7 @@ TEST(FetchEnv, SpacesAndTiming) {
   EXPECT_EQ(pp.action_space().size(), 4u);
   EXPECT_EQ(pp.goal_space().size(), 3u);
   EXPECT_EQ(pp.max_episode_steps(), 50);
+  EXPECT_FALSE(pp.terminates_on_success());  // Gymnasium-Robotics: every episode runs its 50 steps
   EXPECT_DOUBLE_EQ(pp.mj_model()->opt.timestep, 0.002);
   EXPECT_NEAR(pp.control_dt(), 0.04, 1e-15);
   for (int i = 0; i < 4; ++i) {

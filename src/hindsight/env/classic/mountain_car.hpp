@@ -40,6 +40,8 @@ class MountainCarContinuous final : public GoalEnv {
   const Box& goal_space() const override { return obs_space_; }
   int max_episode_steps() const override { return cfg_.max_episode_steps; }
   double control_dt() const override { return 1.0; }
+  // As Gymnasium's MountainCarContinuous, an episode ends when the car is at the goal.
+  bool terminates_on_success() const override { return true; }
   GoalObs reset(std::optional<std::uint64_t> seed = std::nullopt) override;
   StepResult step(std::span<const double> action) override;
   void compute_reward(std::span<const double> achieved, std::span<const double> desired,
