@@ -20,6 +20,9 @@ const std::map<std::string, Factory>& factories() {
       {"FetchPush", [] { return std::make_unique<fetch::FetchEnv>(fetch::push_config()); }},
       {"FetchPickAndPlace", [] { return std::make_unique<fetch::FetchEnv>(fetch::pick_and_place_config()); }},
       {"MountainCarContinuous", [] { return std::make_unique<classic::MountainCarContinuous>(); }},
+      // The goal of the public PyTorch HAC example: (0.48, 0.04) within (0.01, 0.02), passed through.
+      {"MountainCarContinuous-HacExample",
+       [] { return std::make_unique<classic::MountainCarContinuous>(classic::MountainCarConfig::hac_example()); }},
       {"Pendulum", [] { return std::make_unique<classic::Pendulum>(); }},
   };
   return f;

@@ -3,8 +3,10 @@
 // desired goal = (0.48, 0) within (0.04, 0.04), a window the car can stop in: 0.08 wide, more than the
 // car's top speed of 0.07 per step, so a car arriving at |velocity| <= 0.04 cannot jump over it. The
 // public PyTorch HAC example asks for (0.48, 0.04) within (0.01, 0.02), a window 0.02 wide that a car at
-// 0.02-0.06 per step mostly skips (MountainCarConfig::hac_example() gives that task). Subgoals below the
+// 0.02-0.06 per step mostly skips (MountainCarConfig::hac_example(), registered as MountainCarContinuous-HacExample, gives that task). Subgoals below the
 // top are reached within (0.01, 0.02) in both.
+#include <string>
+
 #include "hindsight/core/rng.hpp"
 #include "hindsight/env/goal_env.hpp"
 
@@ -18,6 +20,7 @@ struct MountainCarConfig {
   double subgoal_position_threshold = 0.01;  // a subgoal is reached within this position
   double subgoal_velocity_threshold = 0.02;  // and this velocity
   int max_episode_steps = 200;        // control steps per episode
+  std::string name = "MountainCarContinuous";  // the registry name of this variant
 
   // The goal of the public PyTorch HAC example: (0.48, 0.04) within (0.01, 0.02).
   static MountainCarConfig hac_example() {
@@ -25,6 +28,7 @@ struct MountainCarConfig {
     c.goal_velocity = 0.04;
     c.position_threshold = 0.01;
     c.velocity_threshold = 0.02;
+    c.name = "MountainCarContinuous-HacExample";
     return c;
   }
 };
@@ -34,7 +38,7 @@ class MountainCarContinuous final : public GoalEnv {
   // The task with the given goal and thresholds.
   explicit MountainCarContinuous(MountainCarConfig cfg = {});
 
-  std::string name() const override { return "MountainCarContinuous"; }
+  std::string name() const override { return cfg_.name; }
   const Box& action_space() const override { return action_space_; }
   const Box& observation_space() const override { return obs_space_; }
   const Box& goal_space() const override { return obs_space_; }
