@@ -42,7 +42,7 @@ int run_env(const EnvArgs& a) {
     for (const auto& n : env_names()) std::cout << n << "\n";
     return 0;
   }
-  check(a.names.size() == 1, "env expects one env name (see: hindsight env --list)");
+  check(a.names.size() == 1, "env expects one env name or task file (see: hindsight env --list)");
   auto env = make_env(a.names[0]);
   const std::uint64_t seed = seed_value("--seed", a.seed).value_or(0);
 
@@ -80,7 +80,7 @@ Command add_env(CLI::App& app) {
   auto a = std::make_shared<EnvArgs>();
   CLI::App* sub = app.add_subcommand(
       "env", "Inspect a task: its spaces and first observation as JSON, or run its scripted expert");
-  add_words(*sub, "NAME", a->names, "NAME", "registered env name (see --list)");
+  add_words(*sub, "NAME", a->names, "NAME|FILE", "registered env name (see --list) or a task file (PATH.yaml)");
   add_bool_flag(*sub, "--reset", a->reset,
                 "print the first observation after a reset (the default; accepted for scripts)");
   add_value_flag(*sub, "--seed", a->seed, "S",

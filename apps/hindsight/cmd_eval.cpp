@@ -14,12 +14,35 @@
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/stats.hpp"
+#include "hindsight/env/fixed_goal_env.hpp"
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/train/trainer.hpp"
 
 namespace hindsight::cli {
+
+std::vector<std::vector<double>> chosen_goals(const std::vector<std::string>& goals,
+                                              const std::optional<std::string>& goals_file, const GoalEnv& env) {
+  const std::size_t dims = env.goal_space().size();
+  std::vector<std::vector<double>> out;
+  for (const auto& g : goals) out.push_back(parse_goal(g, dims, "--goal '" + g + "'"));
+  if (goals_file) {
+    const auto more = read_goals_file(*goals_file, dims);
+    out.insert(out.end(), more.begin(), more.end());
+  }
+  return out;
+}
+
+void add_goal_flags(CLI::App& app, std::vector<std::string>& goals, std::optional<std::string>& goals_file,
+                    const std::string& episodes_note) {
+  // One value per --goal: a repeated flag adds a goal (and never swallows the words after it).
+  app.add_option("--goal", goals, "a goal of your choosing, e.g. 1.3,0.7,0.5 or --goal=-0.1,0,0 (repeatable); " +
+                                      episodes_note)
+      ->type_name("X,Y,Z")
+      ->allow_extra_args(false);
+  add_value_flag(app, "--goals", goals_file, "FILE", "goals from a file, one per line ('#' comments)");
+}
 
 std::string checkpoint_path(const std::string& run_dir, const std::string& which) {
   const auto paths = io::run_paths(run_dir);
@@ -36,20 +59,54 @@ namespace {
 // The parsed command line of `hindsight eval`.
 struct EvalArgs {
   std::vector<std::string> runs;
-  std::optional<std::string> episodes, seed, checkpoint;
+  std::optional<std::string> episodes, seed, checkpoint, goals_file;
+  std::vector<std::string> goals;  // --goal x,y,z, in order
 };
+
+// Scores the policy on each chosen goal (the same start states for every goal) and prints one line per
+// goal, then the overall success_rate last.
+int eval_goals(const std::string& run, const std::string& ckpt, const train::Counters& counters,
+               train::Setup& setup, const std::vector<std::vector<double>>& goals, int episodes,
+               std::uint64_t seed) {
+  std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " goals=" << goals.size()
+            << " episodes_per_goal=" << episodes << "\n";
+  long successes = 0;
+  for (std::size_t i = 0; i < goals.size(); ++i) {
+    FixedGoalEnv env(*setup.env, {goals[i]});
+    const auto r = train::evaluate(*setup.agent, env, episodes, seed);
+    successes += std::lround(r.success_rate * episodes);
+    std::string g;
+    for (double v : goals[i]) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", v);
+      g += (g.empty() ? "" : ",") + std::string(buf);
+    }
+    std::printf("goal[%zu]=%s success_rate=%.4f mean_episode_reward=%.4f\n", i, g.c_str(), r.success_rate,
+                r.mean_reward);
+  }
+  const long total = static_cast<long>(goals.size()) * episodes;
+  const auto [lo, hi] = wilson_interval(successes, total);
+  std::printf("success_rate_ci95=%.4f,%.4f\n", lo, hi);
+  std::printf("success_rate=%.4f\n", static_cast<double>(successes) / static_cast<double>(total));
+  return 0;
+}
 
 // Evaluates the run's checkpoint and prints per-level success, then success_rate last.
 int run_eval(const EvalArgs& a) {
   check(a.runs.size() == 1, "eval expects one run directory: hindsight eval RUN_DIR --episodes N");
   const std::string run = a.runs[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
-  const int episodes = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(100));
+  const bool chosen = !a.goals.empty() || a.goals_file;
+  // With chosen goals, --episodes counts per goal.
+  const int episodes =
+      static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(chosen ? 10 : 100));
   const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
-  auto setup = train::make_setup(cfg);
+  auto setup = train::make_setup(cfg, 0, 1, run);
+  const std::vector<std::vector<double>> goals = chosen_goals(a.goals, a.goals_file, *setup.env);
   const std::string ckpt = checkpoint_path(run, a.checkpoint.value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
+  if (chosen) return eval_goals(run, ckpt, counters, setup, goals, episodes, seed);
   setup.agent->take_epoch_metrics();  // start the per-level counts from zero
   const auto r = train::evaluate(*setup.agent, *setup.env, episodes, seed);
   const auto metrics = setup.agent->take_epoch_metrics();
@@ -87,10 +144,11 @@ Command add_eval(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "eval", "Evaluate a run's deterministic policy over seeded episodes; the last line is success_rate=<x>");
   add_words(*sub, "RUN_DIR", a->runs, "RUN_DIR", "the run directory (it holds config.yaml and checkpoints/)");
-  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes to run, in [1, 10000000] (default 100)");
+  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes to run, in [1, 10000000] (default 100; with --goal/--goals: per goal, default 10)");
   add_value_flag(*sub, "--seed", a->seed, "S", "seed of the episodes (default: the one record uses too)");
   add_value_flag(*sub, "--checkpoint", a->checkpoint, "best|latest|PATH",
                  "which policy: best (the best test epoch, else latest), latest, or a checkpoint file (default best)");
+  add_goal_flags(*sub, a->goals, a->goals_file, "prints each goal's success, then the overall rate");
   return {sub, [a] { return run_eval(*a); }};
 }
 

@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
+#include "hindsight/env/fixed_goal_env.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/render/recorder.hpp"
@@ -32,7 +33,8 @@ namespace {
 // The parsed command line of `hindsight record`.
 struct RecordArgs {
   std::vector<std::string> runs;
-  std::optional<std::string> checkpoint, episodes, seed, out, width, height, png;
+  std::optional<std::string> checkpoint, episodes, seed, out, width, height, png, goals_file;
+  std::vector<std::string> goals;  // --goal x,y,z, in order
   bool gif = false, no_shadows = false;
 };
 
@@ -41,7 +43,9 @@ int run_record(const RecordArgs& a) {
   check(a.runs.size() == 1, "record expects one run directory: hindsight record RUN_DIR [--out FILE.mp4]");
   const std::string run = a.runs[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
-  const int episodes = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000).value_or(3));
+  const bool chosen = !a.goals.empty() || a.goals_file;
+  // With chosen goals, --episodes counts per goal.
+  const int per = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000).value_or(chosen ? 1 : 3));
   const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
   const int width = static_cast<int>(int_value("--width", a.width, 16, 4096).value_or(480));
   const int height = static_cast<int>(int_value("--height", a.height, 16, 4096).value_or(480));
@@ -53,7 +57,16 @@ int run_record(const RecordArgs& a) {
                               : render::VideoFormat::mp4;
 
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
-  auto setup = train::make_setup(cfg);
+  auto setup = train::make_setup(cfg, 0, 1, run);
+  const std::vector<std::vector<double>> goals = chosen_goals(a.goals, a.goals_file, *setup.env);
+  // The goals in turn, each for `per` episodes: episode e runs toward goals[e / per].
+  std::vector<std::vector<double>> order;
+  for (const auto& g : goals) order.insert(order.end(), static_cast<std::size_t>(per), g);
+  std::optional<FixedGoalEnv> fixed;
+  if (chosen) fixed.emplace(*setup.env, order);
+  GoalEnv& env = fixed ? static_cast<GoalEnv&>(*fixed) : *setup.env;
+  const int episodes = chosen ? static_cast<int>(order.size()) : per;
+  check(episodes <= 10000, "record: " + std::to_string(episodes) + " episodes in all; at most 10000");
   check(setup.env->mj_model() != nullptr,
         "record needs a MuJoCo task; " + cfg.env +
             " has no scene to render (FetchReach, FetchPush, FetchPickAndPlace do)");
@@ -76,7 +89,7 @@ int run_record(const RecordArgs& a) {
           (format == render::VideoFormat::gif ? ".gif" : ".mp4");
   }
   // One video second per simulated second (25 fps for the Fetch tasks' 0.04 s control step).
-  const int fps = std::clamp(static_cast<int>(std::lround(1.0 / setup.env->control_dt())), 1, 60);
+  const int fps = std::clamp(static_cast<int>(std::lround(1.0 / env.control_dt())), 1, 60);
   render::VideoWriter writer(out, format, width, height, fps);
 
   render::RecordOptions opts;
@@ -85,10 +98,12 @@ int run_record(const RecordArgs& a) {
   opts.render.width = width;
   opts.render.height = height;
   opts.render.shadows = !a.no_shadows;
+  // A task file's scene may have no camera named like the Fetch scene's: MuJoCo's free camera then.
+  if (mj_name2id(env.mj_model(), mjOBJ_CAMERA, opts.render.camera.c_str()) < 0) opts.render.camera = "";
   opts.title = cfg.env + "  " + label + " (epoch " + std::to_string(counters.epoch) + ")";
-  train::ProgressBar bar("record", render::expected_frames(*setup.env, episodes));
+  train::ProgressBar bar("record", render::expected_frames(env, episodes));
   const auto summary = render::record_episodes(
-      *setup.agent, *setup.env, opts, [&](const render::Frame& f) { writer.write(f); },
+      *setup.agent, env, opts, [&](const render::Frame& f) { writer.write(f); },
       [&](long frames) { bar.update(frames); });
   bar.finish();
   writer.finish();
@@ -108,7 +123,8 @@ Command add_record(CLI::App& app) {
   add_words(*sub, "RUN_DIR", a->runs, "RUN_DIR", "the run directory (it holds config.yaml and checkpoints/)");
   add_value_flag(*sub, "--checkpoint", a->checkpoint, "best|latest|PATH",
                  "which policy: best (the best test epoch, else latest), latest, or a checkpoint file (default best)");
-  add_value_flag(*sub, "--episodes", a->episodes, "N", "episodes to record, in [1, 10000] (default 3)");
+  add_value_flag(*sub, "--episodes", a->episodes, "N",
+                 "episodes to record, in [1, 10000] (default 3; with --goal/--goals: per goal, default 1)");
   add_value_flag(*sub, "--seed", a->seed, "S", "seed of the episodes (default: the one eval uses too)");
   add_value_flag(*sub, "--out", a->out, "FILE",
                  "video file (default RUN_DIR/videos/<checkpoint>-ep<N>.mp4, or .gif with --gif)");
@@ -117,6 +133,7 @@ Command add_record(CLI::App& app) {
   add_bool_flag(*sub, "--gif", a->gif, "write an animated GIF instead of an H.264 MP4");
   add_value_flag(*sub, "--png", a->png, "DIR", "write one PNG per frame into DIR instead of a video");
   add_bool_flag(*sub, "--no-shadows", a->no_shadows, "render without shadows");
+  add_goal_flags(*sub, a->goals, a->goals_file, "the episodes run toward each goal in turn");
   return {sub, [a] { return run_record(*a); }};
 }
 

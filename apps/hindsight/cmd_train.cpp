@@ -13,6 +13,7 @@
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "hindsight/core/error.hpp"
+#include "hindsight/env/task/task_spec.hpp"
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
@@ -39,6 +40,8 @@ TrainConfig resolve_train_config(const TrainArgs& a, std::string& source) {
   if (a.config) {
     cfg = load_config_file(*a.config);
     source = *a.config;
+  } else if (task::is_task_path(env)) {
+    source = "the built-in defaults (a task file has no preset; start from one with --config FILE)";
   } else if (const std::string preset = find_preset(env, dir); !preset.empty()) {
     cfg = load_config_file(preset);
     source = preset + " (the " + env + " preset)";
@@ -145,8 +148,9 @@ Command add_train(CLI::App& app) {
   add_words(*sub, "OVERRIDES", a->overrides, "[key=value ...]",
             "config overrides, applied last, e.g. polyak=0.9 hidden=[128,128] (the keys are below)");
   add_value_flag(*sub, "--config", a->config, "FILE", "start from this YAML config instead of the env's preset");
-  add_value_flag(*sub, "--env", a->env, "NAME",
-                 "task to train; its preset configs/NAME.yaml is the starting point (default FetchPickAndPlace)");
+  add_value_flag(*sub, "--env", a->env, "NAME|FILE",
+                 "task to train: a registered env, whose preset configs/NAME.yaml is the starting point (default "
+                 "FetchPickAndPlace), or a task file (PATH.yaml, docs/tasks.md)");
   add_value_flag(*sub, "--levels", a->levels, "K", "hierarchy levels: 1 = flat DDPG+HER, K > 1 = HAC (as levels=K)");
   add_value_flag(*sub, "--epochs", a->epochs, "N", "training epochs (as epochs=N); with --resume, the new total");
   add_value_flag(*sub, "--seed", a->seed, "S", "base seed; every worker and MPI rank derives its own (as seed=S)");

@@ -107,6 +107,46 @@ std::vector<std::string> with_config(const std::string& dir, const std::string& 
   return {"train", "--config", write(dir, name, text), "--out", dir + "/runs"};
 }
 
+// A small valid task file and scene; bad_task edits one piece of either.
+const std::string kTaskScene = R"(<mujoco>
+  <worldbody>
+    <body name="arm">
+      <joint name="hinge" type="hinge" axis="0 0 1"/>
+      <geom type="capsule" fromto="0 0 0 0.1 0 0" size="0.01"/>
+      <site name="tip" pos="0.1 0 0"/>
+    </body>
+  </worldbody>
+  <actuator><position name="servo" joint="hinge" kp="5"/></actuator>
+</mujoco>
+)";
+const std::string kTaskFile = R"(scene: arm.xml
+action:
+  - actuators: [servo]
+    mode: relative
+observation:
+  - qpos: [hinge]
+  - site_pos: tip
+achieved_goal: {site: tip}
+goal:
+  low: [-0.1, -0.1, 0]
+  high: [0.1, 0.1, 0]
+)";
+
+std::string edited(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// `train --env DIR/task.yaml` for the task file and scene given.
+std::vector<std::string> with_task(const std::string& dir, const std::string& task, const std::string& scene) {
+  write(dir, "arm.xml", scene);
+  auto a = train(dir, {});
+  a[2] = write(dir, "task.yaml", task);
+  return a;
+}
+
 std::vector<std::string> with_norm_file(const std::string& dir, const std::string& text) {
   return train(dir, {"norm_init=file", "norm_file=" + write(dir, "norm.json", text)});
 }
@@ -227,6 +267,50 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
       {"run_name with a slash",
        [](auto d) { return train(d, {"run_name=a/b"}); },
        {"run_name 'a/b' must be a plain directory name"}},
+      // Task files (docs/tasks.md).
+      {"task file naming a site the scene lacks",
+       [](auto d) { return with_task(d, edited(kTaskFile, "site_pos: tip", "site_pos: finger"), kTaskScene); },
+       {"task.yaml:7: key 'observation[1].site_pos': the scene has no site 'finger'"}},
+      {"task file with an achieved goal on a missing body",
+       [](auto d) { return with_task(d, edited(kTaskFile, "{site: tip}", "{body: hand}"), kTaskScene); },
+       {"task.yaml:8: key 'achieved_goal': the scene has no body 'hand'"}},
+      {"task file with a goal box of the wrong dimension",
+       [](auto d) { return with_task(d, edited(kTaskFile, "low: [-0.1, -0.1, 0]", "low: [-0.1, -0.1]"), kTaskScene); },
+       {"task.yaml:10: key 'goal.low': expects 3 values, got 2"}},
+      {"task file with an empty goal box",
+       [](auto d) { return with_task(d, edited(kTaskFile, "high: [0.1, 0.1, 0]", "high: [0.1, -0.2, 0]"), kTaskScene); },
+       {"task.yaml:10: key 'goal': empty goal box: low[1]"}},
+      {"task file whose scene MuJoCo rejects",
+       [](auto d) { return with_task(d, kTaskFile, edited(kTaskScene, "type=\"hinge\"", "type=\"hinged\"")); },
+       {"task.yaml:1: key 'scene': MuJoCo could not compile"}},
+      {"task file whose scene is missing",
+       [](auto d) {
+         auto a = with_task(d, kTaskFile, kTaskScene);
+         fs::remove(d + "/arm.xml");
+         return a;
+       },
+       {"task.yaml:1: key 'scene': cannot read", "arm.xml"}},
+      {"task file with an unknown key",
+       [](auto d) { return with_task(d, edited(kTaskFile, "goal:", "goal_box:"), kTaskScene); },
+       {"task.yaml:9: key 'goal_box': unknown key"}},
+      {"missing task file",
+       [](auto d) {
+         auto a = train(d, {});
+         a[2] = d + "/tasks/none.yaml";
+         return a;
+       },
+       {"cannot read", "none.yaml"}},
+      {"eval goal of the wrong dimension",
+       [&](auto d) {
+         return std::vector<std::string>{"eval", copy_run(fixture, d), "--goal", "1.3,0.7"};
+       },
+       {"--goal '1.3,0.7': 2 values, the task's goals have 3"}},
+      {"eval goals file with a bad line",
+       [&](auto d) {
+         return std::vector<std::string>{"eval", copy_run(fixture, d), "--goals",
+                                         write(d, "goals.txt", "1.3,0.7,0.5\n1.3,abc,0.5\n")};
+       },
+       {"goals.txt:2: 'abc' is not a finite number"}},
       // Normalizer statistics files.
       {"normalizer not json",
        [](auto d) { return with_norm_file(d, "{\"format\": "); },

@@ -60,6 +60,14 @@ TEST_F(CliRecord, PngFrames) {
   EXPECT_TRUE(is_png(dir + "/frames/" + files.back()));
 }
 
+TEST_F(CliRecord, ChosenGoalsAreRecordedInTurn) {
+  const auto r = run_cli("record '" + run + "' --goal 1.3,0.7,0.5 --goal 1.4,0.8,0.6 --width 32 --height 32 --png '" +
+                         dir + "/goals'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(dir_entries(dir + "/goals").size(), 102u) << "one episode per goal by default";
+  EXPECT_NE(r.out.find("episodes=2"), std::string::npos) << r.out;
+}
+
 TEST_F(CliRecord, RecordingDoesNotTouchTheNormalizerStatistics) {
   const std::string ckpt = run + "/checkpoints/best.ckpt", latest = run + "/checkpoints/latest.ckpt";
   const std::string norm = run + "/normalizer.json";

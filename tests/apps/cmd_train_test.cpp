@@ -111,5 +111,33 @@ TEST(CliEval, MissingOrCorruptCheckpointIsOneLine) {
   EXPECT_NE(r.err.find("not a run directory"), std::string::npos) << r.err;
 }
 
+// A run of a task file keeps a copy of the file and its scene: eval and --resume of the run still work once
+// the originals are gone.
+TEST(CliTrain, ATaskFileRunKeepsItsTaskAndOutlivesTheOriginals) {
+  const std::string out = fresh("task_file");
+  const std::string tasks = std::string(HINDSIGHT_CONFIGS_DIR) + "/tasks";
+  fs::create_directories(out + "/mine");
+  fs::copy_file(tasks + "/reacher2d.yaml", out + "/mine/reacher2d.yaml");
+  fs::copy_file(tasks + "/reacher2d.xml", out + "/mine/reacher2d.xml");
+  const auto r = run_cli("train --env '" + out + "/mine/reacher2d.yaml' --epochs 1 --out '" + out + "/runs'" + kTiny);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("a task file has no preset"), std::string::npos) << r.err;
+  const std::string run = last_line(r.out).substr(5);
+  EXPECT_EQ(fs::path(run).filename().string().rfind("Reacher2D-s0-", 0), 0u) << run;
+  EXPECT_EQ(io::read_file(run + "/task/reacher2d.yaml"), io::read_file(tasks + "/reacher2d.yaml"));
+  EXPECT_EQ(io::read_file(run + "/task/reacher2d.xml"), io::read_file(tasks + "/reacher2d.xml"));
+  const auto before = run_cli("eval '" + run + "' --episodes 2");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  fs::remove_all(out + "/mine");
+  const auto after = run_cli("eval '" + run + "' --episodes 2");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, before.out);
+  const auto resumed = run_cli("train --resume '" + run + "' --epochs 2");
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto env = run_cli("env '" + tasks + "/reacher2d.yaml' --json");
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_NE(env.out.find("\"env\":\"Reacher2D\""), std::string::npos) << env.out;
+}
+
 }  // namespace
 }  // namespace hindsight::testing

@@ -31,6 +31,15 @@ TEST(RunDir, AutomaticNameHasEnvSeedAndTimestamp) {
   EXPECT_TRUE(fs::is_directory(run_paths(root).checkpoints));
 }
 
+TEST(RunDir, ExtraFilesAreInPlaceWhenTheDirectoryAppears) {
+  const std::string out = test_dir();
+  const std::string root =
+      create_run_dir(out, "r", "Reacher2D", 0, "env: x\n", {{"task/t.yaml", "scene: s.xml\n"}, {"task/s.xml", "<mujoco/>"}});
+  EXPECT_EQ(read_file(root + "/task/t.yaml"), "scene: s.xml\n");
+  EXPECT_EQ(read_file(root + "/task/s.xml"), "<mujoco/>");
+  EXPECT_EQ(read_file(run_paths(root).config), "env: x\n");
+}
+
 TEST(RunDir, TakenNamesGetNumberedSuffixes) {
   const std::string out = test_dir();
   EXPECT_EQ(create_run_dir(out, "exp", "FetchReach", 0, "env: x\n"), out + "/exp");

@@ -8,6 +8,7 @@
 #include "hindsight/env/classic/pendulum.hpp"
 #include "hindsight/env/fault_env.hpp"
 #include "hindsight/env/fetch/fetch_env.hpp"
+#include "hindsight/env/task/task_env.hpp"
 
 namespace hindsight {
 namespace {
@@ -36,15 +37,22 @@ std::vector<std::string> env_names() {
   return names;
 }
 
-std::unique_ptr<GoalEnv> make_env(const std::string& name) {
+std::unique_ptr<GoalEnv> make_env(const std::string& name, const std::string& run_dir) {
+  std::unique_ptr<GoalEnv> env;
+  if (task::is_task_path(name)) {
+    const std::string copy = run_dir.empty() ? "" : task::run_task_path(run_dir, name);
+    env = copy.empty() ? task::load_task_env(name) : task::load_task_env(copy, run_dir + "/task");
+    if (const auto plan = fault_plan_from_environment()) return with_fault(std::move(env), *plan);
+    return env;
+  }
   const auto& f = factories();
   const auto it = f.find(name);
   if (it == f.end()) {
     std::string valid;
     for (const auto& n : env_names()) valid += (valid.empty() ? "" : ", ") + n;
-    throw Error("unknown env '" + name + "'; valid names: " + valid);
+    throw Error("unknown env '" + name + "'; valid names: " + valid + ", or a task file (NAME.yaml)");
   }
-  auto env = it->second();
+  env = it->second();
   if (const auto plan = fault_plan_from_environment()) return with_fault(std::move(env), *plan);
   return env;
 }

@@ -513,6 +513,14 @@ std::size_t count_documents(const std::string& text, const std::string& path) {
   return starts.marks.size();
 }
 
+}  // namespace
+
+std::size_t count_yaml_documents(const std::string& text, const std::string& path) {
+  return count_documents(text, path);
+}
+
+namespace {
+
 std::string kind_name(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (node.IsScalar()) return "a scalar";

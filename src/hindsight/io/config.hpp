@@ -28,7 +28,7 @@ enum class NanPolicy { stop, skip };
 // expanded into the schema. Rules that involve several keys live in validate().
 #define HINDSIGHT_TRAIN_CONFIG_FIELDS(X)                                                                \
   X(env, std::string, "FetchPickAndPlace", not_empty(),                                                 \
-    "environment registry name (see `hindsight env --list`)")                                           \
+    "environment registry name (see `hindsight env --list`) or a task file PATH.yaml (docs/tasks.md)")   \
   X(seed, std::uint64_t, 0, anything(),                                                                 \
     "base seed; every worker and MPI rank derives its own from it")                                     \
   X(levels, int, 1, at_least(1),                                                                        \
@@ -166,6 +166,9 @@ TrainConfig default_config();
 TrainConfig load_config_file(const std::string& path);
 // Same for YAML text already read; path only names it in errors.
 TrainConfig parse_config_yaml(const std::string& text, const std::string& path);
+// The number of YAML documents in text, counted without yaml-cpp's LoadAll (which never returns on some
+// malformed input); throws Error "PATH:LINE:COL: YAML syntax error" for that input.
+std::size_t count_yaml_documents(const std::string& text, const std::string& path);
 // Applies one "key=value" (lists as "[64,64]" or "64,64"); errors start with "override 'key=value': ".
 void apply_override(TrainConfig& config, const std::string& key_eq_value);
 // Applies overrides in order; the first bad one throws.

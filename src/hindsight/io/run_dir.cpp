@@ -101,7 +101,8 @@ std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch) {
 }
 
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,
-                           std::uint64_t seed, const std::string& config_yaml) {
+                           std::uint64_t seed, const std::string& config_yaml,
+                           const std::vector<std::pair<std::string, std::string>>& files) {
   check(run_name.find('/') == std::string::npos && run_name != "." && run_name != "..",
         "run_name '" + run_name + "' must be a plain directory name");
   std::error_code ec;
@@ -116,6 +117,12 @@ std::string create_run_dir(const std::string& out, const std::string& run_name, 
   }
   try {
     write_file_atomic(inside.config, config_yaml);
+    for (const auto& [rel, content] : files) {
+      const std::filesystem::path p = std::filesystem::path(tmp.path()) / rel;
+      std::filesystem::create_directories(p.parent_path(), ec);
+      if (ec) throw Error("cannot create " + p.parent_path().string() + ": " + ec.message());
+      write_file_atomic(p.string(), content);
+    }
   } catch (const Error& e) {
     throw Error("cannot create run directory under '" + out + "': " + e.what());
   }

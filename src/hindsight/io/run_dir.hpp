@@ -2,11 +2,14 @@
 // The run directory: where one training run keeps its resolved config, progress.csv and checkpoints.
 //   <out>/<env>-s<seed>-<YYYYmmdd-HHMMSS>/   (or <out>/<run_name>/)
 //     config.yaml  progress.csv  normalizer.json  plots/  videos/
+//     task/<task file>  task/<its scene>   (runs of a task file: the copies eval, record and --resume read)
 //     tb/events.out.tfevents.<unix seconds>.hindsight   (progress.csv's values for TensorBoard)
 //     checkpoints/latest.ckpt  checkpoints/previous.ckpt  checkpoints/best.ckpt
 //     checkpoints/rank<R>-epoch<E>.ckpt   (runs over several MPI ranks: rank R's own state, R >= 1)
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace hindsight::io {
 
@@ -34,8 +37,11 @@ std::string rank_checkpoint(const RunPaths& paths, int rank, int epoch);
 // taken. The directory is assembled under a hidden temporary name (out/.<name>.tmp.XXXXXX) and renamed into
 // place, so it appears complete or not at all; a process killed meanwhile leaves only that hidden directory.
 // Creates out if needed; throws one Error line when out cannot be written or run_name is not a plain name.
+// files are more (path inside the run, content) pairs written before the directory appears (a task file's
+// copy in task/); their directories are created.
 std::string create_run_dir(const std::string& out, const std::string& run_name, const std::string& env,
-                           std::uint64_t seed, const std::string& config_yaml);
+                           std::uint64_t seed, const std::string& config_yaml,
+                           const std::vector<std::pair<std::string, std::string>>& files = {});
 // True when path holds a run's config.yaml.
 bool is_run_dir(const std::string& path);
 

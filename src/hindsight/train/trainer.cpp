@@ -16,6 +16,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/fetch/scripted_expert.hpp"
 #include "hindsight/env/registry.hpp"
+#include "hindsight/env/task/task_spec.hpp"
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/hac/subgoal_space.hpp"
 #include "hindsight/io/atomic_file.hpp"
@@ -159,9 +160,9 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks)
   return h;
 }
 
-Setup make_setup(const TrainConfig& cfg, int rank, int ranks) {
+Setup make_setup(const TrainConfig& cfg, int rank, int ranks, const std::string& run_dir) {
   Setup s;
-  s.env = make_env(cfg.env);
+  s.env = make_env(cfg.env, run_dir);
   // Checked with one level too, so a mistyped subgoal space never goes unnoticed.
   SubgoalSpec subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
   if (cfg.levels == 1) {
@@ -364,7 +365,12 @@ Trainer::Trainer(TrainConfig cfg, Comm& comm) : cfg_(std::move(cfg)), comm_(&com
   // reads it again, for runs that --resume restarts from the beginning.
   if (cfg_.norm_init == NormInit::file) load_normalizers(cfg_.norm_file, *setup_.agent);
   if (comm_->is_root()) {
-    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name.value_or(""), cfg_.env, cfg_.seed, to_yaml(cfg_));
+    // A task file and its scene are copied into the run, so that eval, record and --resume of the run do not
+    // depend on the originals staying where they are.
+    std::vector<std::pair<std::string, std::string>> files;
+    if (task::is_task_path(cfg_.env)) files = task::run_copy(task::read_task_files(cfg_.env));
+    run_dir_ = io::create_run_dir(cfg_.out, cfg_.run_name.value_or(""), setup_.env->name(), cfg_.seed,
+                                  to_yaml(cfg_), files);
     lock_.emplace(run_dir_);
   }
   // The name holds rank 0's clock time, so the other ranks learn it rather than derive it.
@@ -381,7 +387,7 @@ Trainer::Trainer(TrainConfig cfg, Comm& comm, std::string run_dir)
       run_dir_(std::move(run_dir)),
       sync_(std::make_unique<RankSync>(comm)) {
   validate(cfg_);
-  setup_ = make_setup(cfg_, comm_->rank(), comm_->size());
+  setup_ = make_setup(cfg_, comm_->rank(), comm_->size(), run_dir_);
 }
 
 Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::string>& overrides, Comm& comm) {

@@ -25,8 +25,9 @@ struct Setup {
   std::unique_ptr<GoalEnv> env;
   std::unique_ptr<Agent> agent;
 };
-// Builds env and agent for rank `rank` of `ranks`; throws Error for settings that do not fit the env.
-Setup make_setup(const TrainConfig& cfg, int rank = 0, int ranks = 1);
+// Builds env and agent for rank `rank` of `ranks`; throws Error for settings that do not fit the env. run_dir,
+// when set, is the run the env belongs to: a task file is then read from the run's own copy (RUN/task/).
+Setup make_setup(const TrainConfig& cfg, int rank = 0, int ranks = 1, const std::string& run_dir = "");
 // The LevelConfig of a flat agent under cfg for env with one rank's batch of `ranks` (gamma auto resolved).
 LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env, int ranks = 1);
 // The HAC settings of cfg for env (levels >= 2): H resolved, the flat LevelConfig shared by the levels.
