@@ -40,6 +40,14 @@ MjModelPtr load_mjcf_string(const std::string& xml, const std::string& name) {
   return MjModelPtr(m);
 }
 
+MjModelPtr load_mjcf_file(const std::string& path) {
+  install_mujoco_handlers();
+  std::array<char, 1024> err{};
+  mjModel* m = mj_loadXML(path.c_str(), nullptr, err.data(), static_cast<int>(err.size()));
+  if (!m) throw Error("MuJoCo could not compile " + path + ": " + err.data());
+  return MjModelPtr(m);
+}
+
 MjDataPtr make_data(const mjModel* m) {
   mjData* d = mj_makeData(m);
   check(d != nullptr, "MuJoCo could not allocate mjData");

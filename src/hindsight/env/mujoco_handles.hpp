@@ -18,6 +18,9 @@ using MjDataPtr = std::unique_ptr<mjData, MjDataDeleter>;
 
 // Compiles MJCF text into a model; throws Error with MuJoCo's message on failure.
 MjModelPtr load_mjcf_string(const std::string& xml, const std::string& name = "model.xml");
+// Compiles an MJCF file from disk (files it includes or refers to are found relative to it); throws Error
+// with MuJoCo's message on failure.
+MjModelPtr load_mjcf_file(const std::string& path);
 // A new data block for the model, reset to qpos0.
 MjDataPtr make_data(const mjModel* m);
 // Routes MuJoCo's warning printer away from stdout and MUJOCO_LOG.TXT (warnings are read from

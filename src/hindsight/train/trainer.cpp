@@ -163,8 +163,10 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks)
 Setup make_setup(const TrainConfig& cfg, int rank, int ranks, const std::string& run_dir) {
   Setup s;
   s.env = make_env(cfg.env, run_dir);
-  // Checked with one level too, so a mistyped subgoal space never goes unnoticed.
-  SubgoalSpec subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
+  // A flat agent has no subgoals: a task file whose achieved goal is not observed has no default subgoal
+  // space, and needs none (validate() refuses a subgoal name with one level).
+  SubgoalSpec subgoals;
+  if (cfg.levels > 1 || cfg.subgoal != "default") subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
   if (cfg.levels == 1) {
     s.agent = std::make_unique<FlatAgent>(*s.env, flat_level_config(for_level(cfg, 0), *s.env, ranks), cfg.seed);
   } else {

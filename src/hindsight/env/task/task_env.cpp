@@ -52,7 +52,8 @@ std::string one_line(std::string s) {
 
 TaskEnv::TaskEnv(TaskSpec spec, const TaskFiles& files) : spec_(std::move(spec)) {
   try {
-    model_ = load_mjcf_string(files.scene_text, files.scene_path);
+    // From disk, so that what the scene includes or refers to (meshes, <include>) is found beside it.
+    model_ = load_mjcf_file(files.scene_path);
   } catch (const Error& e) {
     throw Error(spec_.scene_where + ": " + one_line(e.what()));
   }
@@ -184,8 +185,9 @@ TaskEnv::TaskEnv(TaskSpec spec, const TaskFiles& files) : spec_(std::move(spec))
           for (std::size_t k = 0; k < spec_.goal_axes.size(); ++k) {
             const int axis = spec_.goal_axes[k];
             const double centre = g.around_achieved ? initial_goal[axis] : 0.0;
-            const bool lifted = g.lift_probability > 0 &&
-                                static_cast<std::size_t>(g.lift_axis < 0 ? spec_.goal_axes.size() - 1 : g.lift_axis) == k;
+            const std::size_t lift_axis =
+                g.lift_axis < 0 ? spec_.goal_axes.size() - 1 : static_cast<std::size_t>(g.lift_axis);
+            const bool lifted = g.lift_probability > 0 && lift_axis == k;
             double lo = centre + g.low[k], hi = centre + g.high[k] + (lifted ? g.lift_high : 0.0);
             // A fixed coordinate still needs a non-empty interval for the hierarchy's subgoal actions.
             if (!(lo < hi)) {

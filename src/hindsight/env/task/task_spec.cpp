@@ -132,7 +132,7 @@ class Reader {
     return out;
   }
 
-  const YAML::Node required(const YAML::Node& map, const char* k, const std::string& parent) const {
+  YAML::Node required(const YAML::Node& map, const char* k, const std::string& parent) const {
     const YAML::Node n = map[k];
     if (!n) fail(map, parent.empty() ? k : parent + "." + k, "is missing");
     return n;
