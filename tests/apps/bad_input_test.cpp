@@ -291,7 +291,7 @@ TEST(BadInput, EachIsRefusedWithOneLineAndChangesNothing) {
        },
        {"task.yaml:1: key 'scene': cannot read", "arm.xml"}},
       {"task file with an unknown key",
-       [](auto d) { return with_task(d, edited(kTaskFile, "goal:", "goal_box:"), kTaskScene); },
+       [](auto d) { return with_task(d, edited(kTaskFile, "\ngoal:", "\ngoal_box:"), kTaskScene); },
        {"task.yaml:9: key 'goal_box': unknown key"}},
       {"missing task file",
        [](auto d) {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <initializer_list>
-#include <set>
+#include <sstream>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
@@ -143,6 +143,13 @@ class Reader {
  private:
   std::string file_;
 };
+
+// A number as the file would spell it (shortest form, no trailing zeros).
+std::string number_text(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
 
 std::vector<int> parse_axes(const Reader& r, const YAML::Node& n, const std::string& key) {
   const std::string s = r.text(n, key);
@@ -348,8 +355,8 @@ TaskSpec parse_task(const TaskFiles& files) {
   g.high = r.numbers(r.required(goal, "high", "goal"), "goal.high", gdim);
   for (std::size_t i = 0; i < gdim; ++i) {
     if (!(g.low[i] <= g.high[i])) {
-      r.fail(goal, "goal", "empty goal box: low[" + std::to_string(i) + "] = " + std::to_string(g.low[i]) +
-                               " exceeds high[" + std::to_string(i) + "] = " + std::to_string(g.high[i]));
+      r.fail(goal, "goal", "empty goal box: low[" + std::to_string(i) + "] = " + number_text(g.low[i]) +
+                               " exceeds high[" + std::to_string(i) + "] = " + number_text(g.high[i]));
     }
   }
   if (const YAML::Node l = goal["lift"]) {
