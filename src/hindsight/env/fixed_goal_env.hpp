@@ -26,6 +26,7 @@ class FixedGoalEnv final : public GoalEnv {
   const Box& goal_space() const override { return inner_->goal_space(); }
   int max_episode_steps() const override { return inner_->max_episode_steps(); }
   double control_dt() const override { return inner_->control_dt(); }
+  bool terminates_on_success() const override { return inner_->terminates_on_success(); }
   // The inner env's reset (same start state for the same seed) with the next goal of the list.
   GoalObs reset(std::optional<std::uint64_t> seed = std::nullopt) override;
   StepResult step(std::span<const double> action) override;
