@@ -535,6 +535,8 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
 TEST(Config, EveryPresetKeyHasACommentSayingWhereItComesFrom) {
   for (const auto& entry : fs::recursive_directory_iterator(source_configs())) {
     if (entry.path().extension() != ".yaml") continue;
+    // tasks/ holds task files (docs/tasks.md), not training configs: their comments describe blocks.
+    if (entry.path().parent_path().filename() == "tasks") continue;
     std::istringstream in(io::read_file(entry.path().string()));
     std::string line, previous;
     while (std::getline(in, line)) {
