@@ -79,7 +79,8 @@ int eval_goals(const std::string& run, const std::string& ckpt, const train::Cou
     for (double v : goals[i]) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.6g", v);
-      g += (g.empty() ? "" : ",") + std::string(buf);
+      if (!g.empty()) g += ',';  // appended piecewise: GCC 12 misreads "," + string as an overlapping copy
+      g += buf;
     }
     std::printf("goal[%zu]=%s success_rate=%.4f mean_episode_reward=%.4f\n", i, g.c_str(), r.success_rate,
                 r.mean_reward);
