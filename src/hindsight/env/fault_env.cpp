@@ -5,26 +5,21 @@
 #include <limits>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/env/env_wrapper.hpp"
 
 namespace hindsight {
 namespace {
 
 constexpr const char* kVariable = "HINDSIGHT_TEST_NONFINITE";
 
-class FaultEnv final : public GoalEnv {
+// Owns the env it wraps; changes only what the plan injects.
+class FaultEnv final : public EnvWrapper {
  public:
-  FaultEnv(std::unique_ptr<GoalEnv> inner, FaultPlan plan) : inner_(std::move(inner)), plan_(plan) {}
-
-  std::string name() const override { return inner_->name(); }
-  const Box& action_space() const override { return inner_->action_space(); }
-  const Box& observation_space() const override { return inner_->observation_space(); }
-  const Box& goal_space() const override { return inner_->goal_space(); }
-  int max_episode_steps() const override { return inner_->max_episode_steps(); }
-  double control_dt() const override { return inner_->control_dt(); }
-  GoalObs reset(std::optional<std::uint64_t> seed) override { return inner_->reset(seed); }
+  FaultEnv(std::unique_ptr<GoalEnv> inner, FaultPlan plan)
+      : EnvWrapper(*inner), owned_(std::move(inner)), plan_(plan) {}
 
   StepResult step(std::span<const double> action) override {
-    StepResult r = inner_->step(action);
+    StepResult r = inner().step(action);
     if (plan_.kind == FaultPlan::Kind::observation_nan && ++steps_ == plan_.at) {
       r.obs.observation.at(0) = std::numeric_limits<double>::quiet_NaN();
     }
@@ -33,21 +28,14 @@ class FaultEnv final : public GoalEnv {
 
   void compute_reward(std::span<const double> achieved, std::span<const double> desired,
                       std::span<double> out) const override {
-    inner_->compute_reward(achieved, desired, out);
+    inner().compute_reward(achieved, desired, out);
     if (plan_.kind == FaultPlan::Kind::reward_nan && ++reward_calls_ == plan_.at && !out.empty()) {
       out[0] = std::numeric_limits<double>::quiet_NaN();
     }
   }
 
-  bool is_success(std::span<const double> achieved, std::span<const double> desired) const override {
-    return inner_->is_success(achieved, desired);
-  }
-  SubgoalSpec default_subgoal_spec() const override { return inner_->default_subgoal_spec(); }
-  const mjModel* mj_model() const override { return inner_->mj_model(); }
-  mjData* mj_data() const override { return inner_->mj_data(); }
-
  private:
-  std::unique_ptr<GoalEnv> inner_;
+  std::unique_ptr<GoalEnv> owned_;
   FaultPlan plan_;
   long steps_ = 0;
   mutable long reward_calls_ = 0;  // compute_reward is const (pure for callers); the hook counts anyway

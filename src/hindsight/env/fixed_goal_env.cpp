@@ -44,7 +44,7 @@ std::vector<std::vector<double>> read_goals_file(const std::string& path, std::s
 }
 
 FixedGoalEnv::FixedGoalEnv(GoalEnv& inner, std::vector<std::vector<double>> goals)
-    : inner_(&inner), goals_(std::move(goals)) {
+    : EnvWrapper(inner), goals_(std::move(goals)) {
   check(!goals_.empty(), "no goal given");
   for (const auto& g : goals_) {
     check(g.size() == inner.goal_space().size(), inner.name() + ": a goal has " + std::to_string(g.size()) +
@@ -54,7 +54,7 @@ FixedGoalEnv::FixedGoalEnv(GoalEnv& inner, std::vector<std::vector<double>> goal
 }
 
 GoalObs FixedGoalEnv::reset(std::optional<std::uint64_t> seed) {
-  GoalObs o = inner_->reset(seed);
+  GoalObs o = inner().reset(seed);
   current_ = next_;
   next_ = (next_ + 1) % goals_.size();
   o.desired_goal = goals_[current_];
@@ -62,7 +62,7 @@ GoalObs FixedGoalEnv::reset(std::optional<std::uint64_t> seed) {
 }
 
 StepResult FixedGoalEnv::step(std::span<const double> action) {
-  StepResult r = inner_->step(action);
+  StepResult r = inner().step(action);
   r.obs.desired_goal = goals_[current_];
   r.reward = reward(r.obs.achieved_goal, r.obs.desired_goal);
   r.success = is_success(r.obs.achieved_goal, r.obs.desired_goal);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "hindsight/env/goal_env.hpp"
+#include "hindsight/env/env_wrapper.hpp"
 
 namespace hindsight {
 
@@ -15,37 +15,19 @@ std::vector<double> parse_goal(const std::string& text, std::size_t dims, const 
 // The goals of a file, one per line ('#' starts a comment, blank lines are skipped); errors "FILE:LINE: ...".
 std::vector<std::vector<double>> read_goals_file(const std::string& path, std::size_t dims);
 
-class FixedGoalEnv final : public GoalEnv {
+class FixedGoalEnv final : public EnvWrapper {
  public:
   // Wraps inner (which must outlive this view); goals must be non-empty, each of inner's goal size.
   FixedGoalEnv(GoalEnv& inner, std::vector<std::vector<double>> goals);
 
-  std::string name() const override { return inner_->name(); }
-  const Box& action_space() const override { return inner_->action_space(); }
-  const Box& observation_space() const override { return inner_->observation_space(); }
-  const Box& goal_space() const override { return inner_->goal_space(); }
-  int max_episode_steps() const override { return inner_->max_episode_steps(); }
-  double control_dt() const override { return inner_->control_dt(); }
-  bool terminates_on_success() const override { return inner_->terminates_on_success(); }
   // The inner env's reset (same start state for the same seed) with the next goal of the list.
   GoalObs reset(std::optional<std::uint64_t> seed = std::nullopt) override;
   StepResult step(std::span<const double> action) override;
-  void compute_reward(std::span<const double> achieved, std::span<const double> desired,
-                      std::span<double> out) const override {
-    inner_->compute_reward(achieved, desired, out);
-  }
-  bool is_success(std::span<const double> achieved, std::span<const double> desired) const override {
-    return inner_->is_success(achieved, desired);
-  }
-  SubgoalSpec default_subgoal_spec() const override { return inner_->default_subgoal_spec(); }
-  const mjModel* mj_model() const override { return inner_->mj_model(); }
-  mjData* mj_data() const override { return inner_->mj_data(); }
 
   // Index of the goal of the current episode (the one the last reset chose).
   std::size_t goal_index() const { return current_; }
 
  private:
-  GoalEnv* inner_;
   std::vector<std::vector<double>> goals_;
   std::size_t next_ = 0, current_ = 0;
 };

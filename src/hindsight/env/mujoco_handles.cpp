@@ -76,4 +76,11 @@ int mj_require_id(const mjModel* m, mjtObj t, const char* name) {
   return id;
 }
 
+void throw_on_new_warning(const mjData* d, int& seen, const std::string& env, int step) {
+  const int w = mj_warning_total(d);
+  if (w <= seen) return;
+  seen = w;
+  throw Error(env + ": MuJoCo warning during step " + std::to_string(step) + ": " + mj_first_warning(d));
+}
+
 }  // namespace hindsight

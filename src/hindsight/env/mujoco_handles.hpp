@@ -30,6 +30,9 @@ void install_mujoco_handlers();
 int mj_warning_total(const mjData* d);
 // Name of the first warning type with a non-zero count, or "" when there is none.
 std::string mj_first_warning(const mjData* d);
+// Throws Error "<env>: MuJoCo warning during step <step>: <warning>" when d holds more warnings than
+// `seen`, which it then updates (a step that made MuJoCo warn has produced unreliable physics).
+void throw_on_new_warning(const mjData* d, int& seen, const std::string& env, int step);
 // Id of a named object of type t; throws Error when it does not exist.
 int mj_require_id(const mjModel* m, mjtObj t, const char* name);
 

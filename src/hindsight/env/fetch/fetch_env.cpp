@@ -191,12 +191,7 @@ StepResult FetchEnv::step(std::span<const double> action) {
   }
   forward_kinematics();
 
-  const int w = mj_warning_total(d);
-  if (w > warnings_seen_) {
-    warnings_seen_ = w;
-    throw Error(cfg_.name + ": MuJoCo warning during step " + std::to_string(steps_ + 1) + ": " +
-                mj_first_warning(d));
-  }
+  throw_on_new_warning(d, warnings_seen_, cfg_.name, steps_ + 1);
   ++steps_;
   StepResult r;
   r.obs = observe();
