@@ -11,7 +11,7 @@
 
 #include "hindsight/io/config.hpp"
 #include "hindsight/train/comm.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 
 namespace {
 
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   auto comm = train::make_comm();
   TrainConfig cfg = default_config();
   if (argc > 1) cfg.env = argv[1];
-  const auto setup = train::make_setup(cfg, comm->rank());
+  const auto setup = agents::make_setup(cfg, comm->rank());
   const auto& learner = setup.agent->levels()[0]->learner();
   std::vector<float> critic(learner.critic_parameters(), 1.0f), actor(learner.actor_parameters(), 1.0f),
       one(1);

@@ -10,7 +10,7 @@
 
 #include "hindsight/io/config.hpp"
 #include "hindsight/learn/replay_buffer.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 
 using namespace hindsight;
 using Clock = std::chrono::steady_clock;
@@ -21,7 +21,7 @@ struct Rates {
   double steps_per_s = 0, updates_per_s = 0;
 };
 
-Rates measure(train::Agent& agent, GoalEnv& env, int episodes, int updates, std::uint64_t seed0) {
+Rates measure(learn::Agent& agent, GoalEnv& env, int episodes, int updates, std::uint64_t seed0) {
   auto t0 = Clock::now();
   long steps = 0;
   for (int e = 0; e < episodes; ++e) steps += agent.run_episode(env, seed0 + static_cast<std::uint64_t>(e), true).steps;
@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
   TrainConfig cfg = default_config();
   cfg.env = "FetchPickAndPlace";
   if (argc > 3) cfg.batch_size = std::atoi(argv[3]);
-  auto setup = train::make_setup(cfg);
-  train::Agent& agent = *setup.agent;
+  auto setup = agents::make_setup(cfg);
+  learn::Agent& agent = *setup.agent;
 
   const Rates small = measure(agent, *setup.env, episodes, updates, 0);
   learn::ReplayBuffer& buffer = agent.levels()[0]->buffer();

@@ -18,7 +18,9 @@
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
+#include "hindsight/train/evaluate.hpp"
+#include "hindsight/train/run_files.hpp"
 
 namespace hindsight::cli {
 
@@ -66,7 +68,7 @@ struct EvalArgs {
 // Scores the policy on each chosen goal (the same start states for every goal) and prints one line per
 // goal, then the overall success_rate last.
 int eval_goals(const std::string& run, const std::string& ckpt, const train::Counters& counters,
-               train::Setup& setup, const std::vector<std::vector<double>>& goals, int episodes,
+               agents::Setup& setup, const std::vector<std::vector<double>>& goals, int episodes,
                std::uint64_t seed) {
   std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " goals=" << goals.size()
             << " episodes_per_goal=" << episodes << "\n";
@@ -103,7 +105,7 @@ int run_eval(const EvalArgs& a) {
       static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(chosen ? 10 : 100));
   const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
-  auto setup = train::make_setup(cfg, 0, 1, run);
+  auto setup = agents::make_setup(cfg, 0, 1, run);
   const std::vector<std::vector<double>> goals = chosen_goals(a.goals, a.goals_file, *setup.env);
   const std::string ckpt = checkpoint_path(run, a.checkpoint.value_or("best"));
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);

@@ -22,7 +22,9 @@
 #include "hindsight/render/recorder.hpp"
 #include "hindsight/render/video_writer.hpp"
 #include "hindsight/train/progress_bar.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
+#include "hindsight/train/evaluate.hpp"
+#include "hindsight/train/run_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -47,8 +49,8 @@ int run_record(const RecordArgs& a) {
   // With chosen goals, --episodes counts per goal.
   const int per = static_cast<int>(int_value("--episodes", a.episodes, 1, 10000).value_or(chosen ? 1 : 3));
   const std::uint64_t seed = seed_value("--seed", a.seed).value_or(derive_seed(0, "eval"));
-  const int width = static_cast<int>(int_value("--width", a.width, 16, 4096).value_or(480));
-  const int height = static_cast<int>(int_value("--height", a.height, 16, 4096).value_or(480));
+  const int width = static_cast<int>(int_value("--width", a.width, 16, 4096).value_or(render::RenderOptions{}.width));
+  const int height = static_cast<int>(int_value("--height", a.height, 16, 4096).value_or(render::RenderOptions{}.height));
   const auto& png_dir = a.png;
   check(!png_dir || (!a.out && !a.gif),
         "--png DIR writes PNG frames instead of a video; it does not combine with --out or --gif");
@@ -57,7 +59,7 @@ int run_record(const RecordArgs& a) {
                               : render::VideoFormat::mp4;
 
   const TrainConfig cfg = load_config_file(io::run_paths(run).config);
-  auto setup = train::make_setup(cfg, 0, 1, run);
+  auto setup = agents::make_setup(cfg, 0, 1, run);
   const std::vector<std::vector<double>> goals = chosen_goals(a.goals, a.goals_file, *setup.env);
   // The goals in turn, each for `per` episodes: episode e runs toward goals[e / per].
   std::vector<std::vector<double>> order;
@@ -128,8 +130,8 @@ Command add_record(CLI::App& app) {
   add_value_flag(*sub, "--seed", a->seed, "S", "seed of the episodes (default: the one eval uses too)");
   add_value_flag(*sub, "--out", a->out, "FILE",
                  "video file (default RUN_DIR/videos/<checkpoint>-ep<N>.mp4, or .gif with --gif)");
-  add_value_flag(*sub, "--width", a->width, "W", "frame width in pixels, in [16, 4096]; even for MP4 (default 480)");
-  add_value_flag(*sub, "--height", a->height, "H", "frame height in pixels, in [16, 4096]; even for MP4 (default 480)");
+  add_value_flag(*sub, "--width", a->width, "W", "frame width in pixels, in [16, 4096]; even for MP4 (default 960: the front camera frames 4:3)");
+  add_value_flag(*sub, "--height", a->height, "H", "frame height in pixels, in [16, 4096]; even for MP4 (default 720)");
   add_bool_flag(*sub, "--gif", a->gif, "write an animated GIF instead of an H.264 MP4");
   add_value_flag(*sub, "--png", a->png, "DIR", "write one PNG per frame into DIR instead of a video");
   add_bool_flag(*sub, "--no-shadows", a->no_shadows, "render without shadows");

@@ -19,6 +19,7 @@
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/learn/blas_check.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/fault_injection.hpp"
 #include "hindsight/train/launcher.hpp"
 #include "hindsight/train/trainer.hpp"
 
@@ -111,6 +112,7 @@ int run_train(const TrainArgs& a) {
     std::vector<std::string> overrides = a.overrides;
     if (a.epochs) overrides.push_back("epochs=" + *a.epochs);
     auto trainer = train::Trainer::resume(*a.resume, overrides, *comm);
+    trainer.set_before_first_update(train::fault_hook_from_env(comm->rank()));
     print_blas_note(*comm);
     trainer.run();
     if (comm->is_root()) std::cout << "run: " << trainer.run_dir() << "\n";
@@ -132,6 +134,7 @@ int run_train(const TrainArgs& a) {
     cfg.ranks = 1;
   }
   train::Trainer trainer(std::move(cfg), *comm);
+  trainer.set_before_first_update(train::fault_hook_from_env(comm->rank()));
   print_blas_note(*comm);
   if (comm->is_root()) std::fprintf(stderr, "config: %s\n", source.c_str());
   trainer.run();

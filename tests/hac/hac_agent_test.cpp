@@ -11,7 +11,9 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/train/rank_sync.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
+#include "hindsight/train/evaluate.hpp"
+#include "hindsight/train/rank_sync.hpp"
 
 namespace hindsight::hac {
 namespace {
@@ -98,7 +100,7 @@ HacConfig small_config(int levels, std::vector<int> H, double lambda) {
 
 // Makes a level's actor output `unit` (in [-1, 1] units) for every input: zero weights, and the last
 // layer's bias at atanh(unit) (the actor ends in tanh).
-void force_policy(train::Level& level, std::vector<double> unit) {
+void force_policy(learn::Level& level, std::vector<double> unit) {
   learn::DdpgLearner& l = level.learner();
   std::vector<float> p = l.flat_parameters();
   const std::size_t actor = l.actor_parameters(), na = static_cast<std::size_t>(l.action_dim());
@@ -107,14 +109,14 @@ void force_policy(train::Level& level, std::vector<double> unit) {
   l.set_flat_parameters(p);
 }
 
-std::vector<int> lengths(const train::Level& level) {
+std::vector<int> lengths(const learn::Level& level) {
   std::vector<int> out;
   for (std::size_t i = 0; i < level.buffer().episodes(); ++i) out.push_back(level.buffer().length(i));
   return out;
 }
 
 // Action row t of the newest episode of a level's buffer.
-std::vector<float> action_row(const train::Level& level, std::size_t episode, int t) {
+std::vector<float> action_row(const learn::Level& level, std::size_t episode, int t) {
   const auto a = level.buffer().actions(episode);
   const std::size_t w = static_cast<std::size_t>(level.buffer().dims().action);
   return {a.begin() + static_cast<std::ptrdiff_t>(w * static_cast<std::size_t>(t)),
@@ -209,7 +211,7 @@ TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {
   HacAgent agent(env, small_config(2, {4}, 1.0), env.default_subgoal_spec(), 4);
   force_policy(*agent.levels()[1], {0.9, 0.9});
   agent.run_episode(env, 0, true);
-  const train::Level& top = *agent.levels()[1];
+  const learn::Level& top = *agent.levels()[1];
   ASSERT_EQ(top.fixed().size(), 1u);
   const learn::FixedTransition& p = top.fixed().at(0);
   EXPECT_EQ(agent.horizon(1), 2);
@@ -256,7 +258,7 @@ TEST(HacHindsightAction, CarriesTheReachedStateOrTheProposalWhenReached) {
   HacAgent agent(env, small_config(2, {3}, 0.0), env.default_subgoal_spec(), 6);
   force_policy(*agent.levels()[1], {0.9, 0.9});
   agent.run_episode(env, 0, true);
-  const train::Level& top = *agent.levels()[1];
+  const learn::Level& top = *agent.levels()[1];
   ASSERT_EQ(lengths(top), (std::vector<int>{2}));
   const auto a0 = action_row(top, 0, 0), a1 = action_row(top, 0, 1);
   EXPECT_NEAR(a0[0], 0.3f, 1e-6);
@@ -301,12 +303,12 @@ TEST(HacTestMode, NoNoiseNoSubgoalTestingNothingStored) {
   force_policy(*agent.levels()[0], {0.3});
   force_policy(*agent.levels()[1], {0.5, -0.5});
   std::vector<std::vector<std::vector<double>>> seen;
-  const auto out = agent.run_episode(env, 0, false, [&](const GoalEnv&, const train::StepInfo& info) {
+  const auto out = agent.run_episode(env, 0, false, [&](const GoalEnv&, const learn::StepInfo& info) {
     seen.push_back(info.subgoals);
   });
   EXPECT_EQ(out.steps, 12);
   for (double a : env.actions) EXPECT_NEAR(a, 0.3, 1e-6);
-  for (train::Level* l : agent.levels()) {
+  for (learn::Level* l : agent.levels()) {
     EXPECT_EQ(l->buffer().episodes(), 0u);
     EXPECT_EQ(l->fixed().size(), 0u);
   }
@@ -338,7 +340,7 @@ TEST(HacDemonstrations, EachLevelStoresTheSequencesItWouldHaveStoredActingAsTheE
   cfg.level.demo_capacity = 10;  // one expert episode of T = 10 steps
   cfg.level.demo_batch_size = 4;
   HacAgent agent(env, cfg, env.default_subgoal_spec(), 9);
-  train::Trajectory t;
+  learn::Trajectory t;
   t.T = 10;
   for (int s = 0; s <= 10; ++s) {
     t.obs.insert(t.obs.end(), at[s].begin(), at[s].end());
@@ -390,7 +392,7 @@ TEST(HacDemonstrations, EachLevelStoresTheSequencesItWouldHaveStoredActingAsTheE
   EXPECT_EQ(block_row(d2.g(0), 1, 1), std::vector<float>{5.0f});
 
   // Nothing went into the experience buffers, and a trajectory without actions is refused.
-  for (train::Level* l : agent.levels()) EXPECT_EQ(l->buffer().episodes(), 0u);
+  for (learn::Level* l : agent.levels()) EXPECT_EQ(l->buffer().episodes(), 0u);
   t.actions.clear();
   EXPECT_THROW(agent.store_demo(t, true), Error);
 }
@@ -491,14 +493,14 @@ std::string preset(const std::string& env) {
 
 TEST(HacLearning, MountainCarTwoLevelsLearnsOnAFixedSeed) {
   // The 2-level preset, trained as the trainer does (an episode, then 40 updates per level), for
-  // kEpisodes episodes: about 30 s on one core. The full runs are in the README. The margin: the preset's
+  // kEpisodes episodes: about 30 s on one core. The full runs are in docs/results.md. The margin: the preset's
   // per-epoch test success after 100 episodes was 0.98-1.00 in each of the 5 seeds of bench/learning.sh
   // (docs/results/MountainCarContinuous-np1-summary.csv); this seed gives 1.00. A fixed seed gives the same
   // result at any thread count (the learner runs on one torch thread).
   constexpr int kEpisodes = 100;
   TrainConfig cfg = load_config_file(preset("MountainCarContinuous"));
   cfg.seed = 3;
-  train::Setup s = train::make_setup(cfg);
+  agents::Setup s = agents::make_setup(cfg);
   train::LocalComm comm;
   train::RankSync sync(comm);
   for (int e = 0; e < kEpisodes; ++e) {

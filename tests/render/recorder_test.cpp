@@ -9,7 +9,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/config.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 
 namespace hindsight::render {
 namespace {
@@ -42,11 +42,11 @@ class RenderRecorder : public ::testing::Test {
     cfg = default_config();
     cfg.env = "FetchReach";
     cfg.hidden = {16, 16};
-    setup = train::make_setup(cfg);
+    setup = agents::make_setup(cfg);
     // Non-trivial normalizer statistics, as a trained checkpoint would carry.
     GoalEnv& env = *setup.env;
     Rng rng(3);
-    train::Trajectory t;
+    learn::Trajectory t;
     t.T = env.max_episode_steps();
     GoalObs o = env.reset(11);
     for (int s = 0; s < t.T; ++s) {
@@ -61,14 +61,14 @@ class RenderRecorder : public ::testing::Test {
   }
   std::vector<std::string> normalizer_state() {
     std::vector<std::string> s;
-    for (train::Level* l : setup.agent->levels()) {
+    for (learn::Level* l : setup.agent->levels()) {
       s.push_back(l->obs_norm().to_json().dump());
       s.push_back(l->goal_norm().to_json().dump());
     }
     return s;
   }
   TrainConfig cfg;
-  train::Setup setup;
+  agents::Setup setup;
 };
 
 TEST_F(RenderRecorder, RecordingLeavesTheNormalizerStatisticsAlone) {
@@ -102,14 +102,14 @@ TEST_F(RenderRecorder, TheSameSeedRecordsTheSameFrames) {
 
 // A stand-in for a two-level hierarchy: holds the gripper still and reports fixed subgoals, level 1's
 // switching from A to B halfway through the episode, so the test knows where each marker must be drawn.
-class ScriptedHierarchy final : public train::Agent {
+class ScriptedHierarchy final : public learn::Agent {
  public:
   static constexpr std::array<double, 3> A{1.20, 0.52, 0.46}, B{1.30, 0.95, 0.62}, C{1.25, 0.70, 0.60};
-  train::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
-                                    const train::StepObserver& obs) override {
+  learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
+                                    const learn::StepObserver& obs) override {
     env.reset(seed);
     const std::vector<double> still(env.action_space().size(), 0.0);
-    train::EpisodeOutcome out;
+    learn::EpisodeOutcome out;
     for (int t = 1; t <= env.max_episode_steps(); ++t) {
       const StepResult r = env.step(still);
       const auto& l1 = t <= env.max_episode_steps() / 2 ? A : B;
@@ -117,15 +117,15 @@ class ScriptedHierarchy final : public train::Agent {
                                                       {C[0], C[1], C[2], C[0], C[1], C[2]}};
       out.steps = t;
       out.success = r.success;
-      if (obs) obs(env, train::StepInfo{t, &r.obs, r.success, subgoals});
+      if (obs) obs(env, learn::StepInfo{t, &r.obs, r.success, subgoals});
     }
     return out;
   }
   void train_step() override {}
   void update_targets() override {}
-  void observe_warmup(const train::Trajectory&) override {}
-  void store_demo(const train::Trajectory&, bool) override {}
-  std::vector<train::Level*> levels() override { return {}; }
+  void observe_warmup(const learn::Trajectory&) override {}
+  void store_demo(const learn::Trajectory&, bool) override {}
+  std::vector<learn::Level*> levels() override { return {}; }
   std::vector<std::string> metric_columns() const override { return {}; }
   std::map<std::string, double> take_epoch_metrics() override { return {}; }
   Rng& rng() override { return rng_; }
@@ -170,7 +170,7 @@ TEST(RenderRecorderErrors, NeedsAMuJoCoTask) {
   TrainConfig cfg = default_config();
   cfg.env = "MountainCarContinuous";
   cfg.hidden = {8};
-  auto setup = train::make_setup(cfg);
+  auto setup = agents::make_setup(cfg);
   try {
     record_episodes(*setup.agent, *setup.env, RecordOptions{}, [](const Frame&) {});
     FAIL() << "no Error";

@@ -8,11 +8,16 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/train/rank_sync.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 #include "support/mpi_comm.hpp"
 
 namespace hindsight::train {
 namespace {
+
+using agents::make_setup;
+using agents::Setup;
+using learn::Level;
+using learn::Trajectory;
 
 using hindsight::testing::comm;
 

@@ -9,10 +9,15 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/finite.hpp"
 #include "hindsight/io/config.hpp"
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 
 namespace hindsight::train {
 namespace {
+
+using agents::make_setup;
+using agents::Setup;
+using learn::Level;
+using learn::Trajectory;
 
 // A small flat FetchReach agent (one level) with a few stored episodes.
 Setup small_setup() {

@@ -33,7 +33,7 @@ TrainConfig tiny_config() {
 }
 
 // Number of ranks whose parameters differ from rank 0's, bit for bit.
-int ranks_differing_from_root(Agent& agent) {
+int ranks_differing_from_root(learn::Agent& agent) {
   const std::vector<float> p = agent.levels()[0]->learner().flat_parameters();
   const std::vector<double> all = comm().allgather(std::vector<double>(p.begin(), p.end()));
   int differ = 0;
@@ -92,7 +92,7 @@ TEST(TrainerMpi, RanksTrainOneModelAndResumeWithTheSameRankCount) {
 }
 
 // The flat parameters of rank 0's level 0, on every rank.
-std::vector<float> root_parameters(Agent& agent) {
+std::vector<float> root_parameters(learn::Agent& agent) {
   const std::vector<float> p = agent.levels()[0]->learner().flat_parameters();
   const std::vector<double> all = comm().allgather(std::vector<double>(p.begin(), p.end()));
   return {all.begin(), all.begin() + static_cast<std::ptrdiff_t>(p.size())};

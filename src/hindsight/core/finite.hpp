@@ -11,7 +11,7 @@
 namespace hindsight {
 
 // A NaN or infinity was found; what() names the quantity ("critic loss is NaN"). origin is the object
-// that raised it (a train::Level, so the trainer can name the level), or null.
+// that raised it (a learn::Level, so the trainer can name the level), or null.
 class NonFiniteError : public Error {
  public:
   explicit NonFiniteError(const std::string& what, const void* origin = nullptr)

@@ -11,21 +11,21 @@ namespace hindsight::hac {
 
 // What one episode shares between the levels' recursive calls.
 struct HacAgent::Run {
-  Run(GoalEnv& e, bool t, const train::StepObserver& o) : env(e), train(t), to_limit(!t), observer(o) {}
+  Run(GoalEnv& e, bool t, const learn::StepObserver& o) : env(e), train(t), to_limit(!t), observer(o) {}
   GoalEnv& env;
   bool train;
-  // Deterministic episodes run to where the env ends them (the one scoring rule, train/agent.hpp): the
+  // Deterministic episodes run to where the env ends them (the one scoring rule, learn/agent.hpp): the
   // top keeps proposing after the goal is reached unless the task ends there. Training episodes end at
   // the goal, as in HAC.
   bool to_limit;
-  const train::StepObserver& observer;
+  const learn::StepObserver& observer;
   GoalObs obs;                              // the current observation
   int steps = 0;                            // env steps so far
   int max_steps = 0;                        // the env's time limit
   std::vector<std::vector<double>> goals;   // goals[i]: level i's current goal (top: the desired goal)
   std::vector<char> reached;                // reached[i]: the last env step reached goals[i]
   int highest = -1;                         // highest level whose goal the last env step reached, or -1
-  train::EpisodeOutcome out;
+  learn::EpisodeOutcome out;
 };
 
 namespace {
@@ -99,7 +99,7 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     }
   };
   for (int i = 0; i <= top_; ++i) {
-    train::LevelSpec ls;
+    learn::LevelSpec ls;
     ls.obs_dim = static_cast<int>(env.observation_space().size());
     ls.action_space = i == 0 ? env.action_space() : spec_.bounds;
     ls.max_steps = i == top_ ? T : cfg_.H[static_cast<std::size_t>(i)];
@@ -112,7 +112,7 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
       ls.goal_dim = sg;
       ls.reward = subgoal_reward;
     }
-    train::LevelConfig lc = cfg_.per_level.empty() ? cfg_.level : cfg_.per_level[static_cast<std::size_t>(i)];
+    learn::LevelConfig lc = cfg_.per_level.empty() ? cfg_.level : cfg_.per_level[static_cast<std::size_t>(i)];
     const std::optional<double> gamma =
         cfg_.per_level_gamma.empty() ? cfg_.gamma : cfg_.per_level_gamma[static_cast<std::size_t>(i)];
     const double h = horizon(i);
@@ -128,7 +128,7 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
       lc.demo_capacity = static_cast<std::size_t>(episodes * ((d.actions + d.per_sequence - 1) / d.per_sequence) *
                                                   static_cast<long>(ls.max_steps));
     }
-    levels_.push_back(std::make_unique<train::Level>(std::move(ls), std::move(lc),
+    levels_.push_back(std::make_unique<learn::Level>(std::move(ls), std::move(lc),
                                                      derive_seed(seed, "level" + std::to_string(i))));
   }
   counters_.resize(levels_.size());
@@ -146,8 +146,8 @@ HacAgent::DemoShape HacAgent::demo_shape(int level, int T) const {
   return {per, actions, level == top_ ? actions : cfg_.H[static_cast<std::size_t>(level)]};
 }
 
-std::vector<train::Level*> HacAgent::levels() {
-  std::vector<train::Level*> out;
+std::vector<learn::Level*> HacAgent::levels() {
+  std::vector<learn::Level*> out;
   for (auto& l : levels_) out.push_back(l.get());
   return out;
 }
@@ -166,8 +166,8 @@ void HacAgent::update_reached(Run& run, bool env_success) const {
   }
 }
 
-train::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train,
-                                            const train::StepObserver& observer) {
+learn::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train,
+                                            const learn::StepObserver& observer) {
   Run run(env, train, observer);
   run.obs = env.reset(seed);
   run.max_steps = env.max_episode_steps();
@@ -180,7 +180,7 @@ train::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bo
 
 bool HacAgent::run_level(Run& run, int i, bool testing) {
   const auto u = static_cast<std::size_t>(i);
-  train::Level& level = *levels_[u];
+  learn::Level& level = *levels_[u];
   Counters& c = counters_[u];
   const bool top = i == top_;
   const int limit = top ? std::numeric_limits<int>::max() : cfg_.H[u];
@@ -211,7 +211,7 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
       run.out.reward_sum += r.reward;
       update_reached(run, r.success);
       if (run.observer) {
-        train::StepInfo info{run.steps, &run.obs, r.success, {}};
+        learn::StepInfo info{run.steps, &run.obs, r.success, {}};
         info.subgoals.assign(run.goals.begin(), run.goals.end() - 1);
         run.observer(run.env, info);
       }
@@ -270,7 +270,7 @@ void HacAgent::update_targets() {
   for (auto& l : levels_) l->update_targets();
 }
 
-void HacAgent::observe_warmup(const train::Trajectory& t) {
+void HacAgent::observe_warmup(const learn::Trajectory& t) {
   // Below the top, a goal is a subgoal-space state: the walk's own next states stand in for proposals.
   for (int i = 0; i <= top_; ++i) {
     learn::EpisodeData ep;
@@ -291,7 +291,7 @@ void HacAgent::observe_warmup(const train::Trajectory& t) {
   }
 }
 
-void HacAgent::store_demo(const train::Trajectory& t, bool feed_normalizers) {
+void HacAgent::store_demo(const learn::Trajectory& t, bool feed_normalizers) {
   const std::size_t od = static_cast<std::size_t>(levels_.front()->spec().obs_dim);
   const std::size_t gd = static_cast<std::size_t>(levels_.back()->spec().goal_dim);
   const std::size_t ea = levels_.front()->spec().action_space.size();
@@ -303,7 +303,7 @@ void HacAgent::store_demo(const train::Trajectory& t, bool feed_normalizers) {
     return std::span<const double>(&v[static_cast<std::size_t>(s) * width], width);
   };
   for (int i = 0; i <= top_; ++i) {
-    train::Level& level = *levels_[static_cast<std::size_t>(i)];
+    learn::Level& level = *levels_[static_cast<std::size_t>(i)];
     const std::size_t na = level.spec().action_space.size();
     const auto [per, actions, per_sequence] = demo_shape(i, t.T);
     // Env step at which action a of level i starts (the last one may be cut short by the time limit).

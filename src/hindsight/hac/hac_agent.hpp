@@ -1,5 +1,5 @@
 #pragma once
-// Hierarchical Actor-Critic (Levy et al., ICLR 2019; the authors' code) over k >= 2 train::Level
+// Hierarchical Actor-Critic (Levy et al., ICLR 2019; the authors' code) over k >= 2 learn::Level
 // learners. Level 0 acts in the env; level i > 0 acts by proposing a subgoal (a point of the
 // SubgoalSpec) that becomes level i-1's goal; the top level's goal is the env's desired goal.
 //
@@ -25,7 +25,7 @@
 // subgoal, level i stores one penalty transition (state, goal, the proposed subgoal, -horizon(i), next
 // state, discount 0) with the original goal. Penalties are kept in level i's FixedReplay (never
 // relabelled, reward fixed), are drawn into batches in proportion to their share of HAC's single buffer
-// (see train::Level::sample) and leave it with the sequence they were stored with.
+// (see learn::Level::sample) and leave it with the sequence they were stored with.
 //
 // Horizons and critic bounds. horizon(i) is the number of actions level i has per goal: H[i] below the
 // top, and ceil(T / (H[0] * ... * H[top-1])) for the top (T = the env's max_episode_steps), the top's
@@ -44,20 +44,20 @@
 #include <vector>
 
 #include "hindsight/env/goal_env.hpp"
-#include "hindsight/train/agent.hpp"
+#include "hindsight/learn/agent.hpp"
 
 namespace hindsight::hac {
 
 struct HacConfig {
-  int levels = 2;                  // k >= 2 (one level is train::FlatAgent)
+  int levels = 2;                  // k >= 2 (one level is learn::FlatAgent)
   std::vector<int> H;              // H[i] = attempts level i gets per goal, for i < k-1 (k-1 entries)
   double subgoal_test_prob = 0.3;  // lambda: probability that a proposed subgoal is tested
   std::optional<double> gamma = 0.98;  // discount of every level; nullopt = 1 - 1/horizon(i) for level i
-  train::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
+  learn::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
                                    // terminal_on_success are set per level by the agent
   // Per-level settings (levels entries, bottom first) replacing `level` and `gamma` where given; empty =
   // the same for every level.
-  std::vector<train::LevelConfig> per_level;
+  std::vector<learn::LevelConfig> per_level;
   std::vector<std::optional<double>> per_level_gamma;
 };
 
@@ -67,22 +67,22 @@ std::vector<int> resolve_horizons(const std::optional<std::vector<int>>& given, 
 // Throws Error naming the first setting of cfg that cannot work (levels < 2, H size or values, lambda, gamma).
 void validate(const HacConfig& cfg);
 
-class HacAgent final : public train::Agent {
+class HacAgent final : public learn::Agent {
  public:
   // k levels over env with the given subgoal space (checked against env); throws Error on bad settings.
   HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std::uint64_t seed);
 
-  train::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
-                                    const train::StepObserver& observer = {}) override;
+  learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool train,
+                                    const learn::StepObserver& observer = {}) override;
   void train_step() override;
   void update_targets() override;
-  void observe_warmup(const train::Trajectory& trajectory) override;
+  void observe_warmup(const learn::Trajectory& trajectory) override;
   // Splits the expert's trajectory as run_level would store it had every level acted that way: level i's
   // actions each span steps_per_action(i) env steps and its attempt sequences H[i] actions (the top's: the
   // whole episode); an action of level i > 0 is the subgoal-space state reached where it ends (the hindsight
   // action); a sequence's goal below the top is the state reached where it ends, at the top the env's goal.
-  void store_demo(const train::Trajectory& trajectory, bool feed_normalizers) override;
-  std::vector<train::Level*> levels() override;
+  void store_demo(const learn::Trajectory& trajectory, bool feed_normalizers) override;
+  std::vector<learn::Level*> levels() override;
   std::vector<std::string> metric_columns() const override;
   std::map<std::string, double> take_epoch_metrics() override;
   Rng& rng() override { return rng_; }
@@ -109,7 +109,7 @@ class HacAgent final : public train::Agent {
     long actions = 0;                 // actions taken (= transitions stored)
     double reward_sum = 0.0;          // rewards of those transitions with their original goal
     long tests = 0, penalties = 0;    // tested subgoals proposed, and those penalised
-    train::LevelStats stats;          // update figures
+    learn::LevelStats stats;          // update figures
   };
 
   // Runs level i toward run.goals[i] until its attempt sequence ends; returns true when it ran out of
@@ -124,7 +124,7 @@ class HacAgent final : public train::Agent {
   SubgoalSpec spec_;
   int top_;
   std::vector<int> horizons_;
-  std::vector<std::unique_ptr<train::Level>> levels_;
+  std::vector<std::unique_ptr<learn::Level>> levels_;
   std::vector<Counters> counters_;
   Rng rng_;
 };

@@ -27,7 +27,7 @@ long expected_frames(const GoalEnv& env, int episodes) {
   return static_cast<long>(episodes) * (1 + env.max_episode_steps());
 }
 
-RecordSummary record_episodes(train::Agent& agent, GoalEnv& env, const RecordOptions& opts,
+RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOptions& opts,
                               const FrameSink& sink, const std::function<void(long)>& progress) {
   check(env.mj_model() != nullptr && env.mj_data() != nullptr,
         "record needs a MuJoCo task; " + env.name() + " has no MuJoCo scene to render");
@@ -56,7 +56,7 @@ RecordSummary record_episodes(train::Agent& agent, GoalEnv& env, const RecordOpt
     const GoalObs start = env.reset(seed);
     emit(start, 0, env.is_success(start.achieved_goal, start.desired_goal), {});
     const auto outcome =
-        agent.run_episode(env, seed, false, [&](const GoalEnv&, const train::StepInfo& info) {
+        agent.run_episode(env, seed, false, [&](const GoalEnv&, const learn::StepInfo& info) {
           emit(*info.obs, info.step, info.success, info.subgoals);
         });
     ++summary.episodes;

@@ -9,7 +9,7 @@
 
 #include "hindsight/env/goal_env.hpp"
 #include "hindsight/render/renderer.hpp"
-#include "hindsight/train/agent.hpp"
+#include "hindsight/learn/agent.hpp"
 
 namespace hindsight::render {
 
@@ -45,7 +45,7 @@ using FrameSink = std::function<void(const Frame&)>;
 long expected_frames(const GoalEnv& env, int episodes);
 // Records opts.episodes episodes of agent acting deterministically in env; progress(frames) is called after
 // every frame. Throws Error when env has no MuJoCo scene.
-RecordSummary record_episodes(train::Agent& agent, GoalEnv& env, const RecordOptions& opts,
+RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOptions& opts,
                               const FrameSink& sink, const std::function<void(long)>& progress = {});
 
 }  // namespace hindsight::render

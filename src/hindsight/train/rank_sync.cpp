@@ -32,23 +32,23 @@ void append_hash(std::uint64_t h, std::vector<double>& out) {
 
 }  // namespace
 
-void RankSync::broadcast_parameters(Agent& agent) {
-  for (Level* level : agent.levels()) {
+void RankSync::broadcast_parameters(learn::Agent& agent) {
+  for (learn::Level* level : agent.levels()) {
     std::vector<float> params = level->learner().flat_parameters();
     comm_->broadcast(std::span<float>(params));
     level->learner().set_flat_parameters(params);
   }
 }
 
-void RankSync::install_gradient_reducers(Agent& agent, bool stop_on_non_finite) {
+void RankSync::install_gradient_reducers(learn::Agent& agent, bool stop_on_non_finite) {
   stop_on_non_finite_ = stop_on_non_finite;
-  for (Level* level : agent.levels()) {
+  for (learn::Level* level : agent.levels()) {
     level->learner().set_gradient_reducer(
         [this, level](std::span<float> gradient) { reduce(*level, gradient); });
   }
 }
 
-void RankSync::reduce(const Level& level, std::span<float> gradient) {
+void RankSync::reduce(const learn::Level& level, std::span<float> gradient) {
   if (poison_) {
     gradient[0] = std::numeric_limits<float>::quiet_NaN();
     poison_ = false;
@@ -70,7 +70,7 @@ void RankSync::reduce(const Level& level, std::span<float> gradient) {
   stats_.bytes += static_cast<double>(gradient.size() * sizeof(float));
 }
 
-void RankSync::sync_normalizers(Agent& agent) {
+void RankSync::sync_normalizers(learn::Agent& agent) {
   const auto levels = agent.levels();
   std::vector<double> mine;
   std::vector<std::size_t> offset;  // where each level's delta starts inside one rank's share
@@ -95,10 +95,10 @@ void RankSync::sync_normalizers(Agent& agent) {
   }
 }
 
-void RankSync::check_parameters_agree(Agent& agent) {
+void RankSync::check_parameters_agree(learn::Agent& agent) {
   const auto levels = agent.levels();
   std::vector<double> mine;
-  for (Level* level : levels) {
+  for (learn::Level* level : levels) {
     const std::vector<float> p = level->learner().flat_parameters();
     append_hash(hash_bytes(p.data(), p.size() * sizeof(float)), mine);
   }

@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "hindsight/train/agent.hpp"
+#include "hindsight/learn/agent.hpp"
 #include "hindsight/train/comm.hpp"
 
 namespace hindsight::train {
@@ -32,17 +32,17 @@ class RankSync {
   RankSync& operator=(const RankSync&) = delete;
 
   // Copies rank 0's parameters (main and target networks of every level) to every rank.
-  void broadcast_parameters(Agent& agent);
+  void broadcast_parameters(learn::Agent& agent);
   // Installs on every level's learner a reducer that averages the gradient over the ranks; this object
   // must outlive those updates. With several ranks and stop_on_non_finite (nan_policy=stop), a rank whose
   // own gradient is not finite throws NonFiniteError (origin: the level) before the exchange, so the
   // message comes from the rank that produced it; otherwise a NaN is averaged in like any value and every
   // rank's learner refuses the same update (see DdpgLearner::update).
-  void install_gradient_reducers(Agent& agent, bool stop_on_non_finite);
+  void install_gradient_reducers(learn::Agent& agent, bool stop_on_non_finite);
   // Merges every rank's pending normalizer samples into every level's normalizers, in rank order.
-  void sync_normalizers(Agent& agent);
+  void sync_normalizers(learn::Agent& agent);
   // Throws Error on a rank whose parameters differ from rank 0's (they must stay bit-identical).
-  void check_parameters_agree(Agent& agent);
+  void check_parameters_agree(learn::Agent& agent);
   // Throws Error on a rank whose text (e.g. the resolved config) differs from rank 0's; what names it.
   void check_same_text(const std::string& text, const std::string& what);
   // The all-reduce figures since the last call; resets them.
@@ -51,7 +51,7 @@ class RankSync {
   void poison_next_gradient() { poison_ = true; }
 
  private:
-  void reduce(const Level& level, std::span<float> gradient);
+  void reduce(const learn::Level& level, std::span<float> gradient);
 
   Comm* comm_;
   AllreduceStats stats_;

@@ -1,71 +1,29 @@
 #pragma once
-// The training loop (epochs x cycles x episodes x updates, as baselines HER), normalizer
-// initialisation (warm-up, file, off, freeze), per-epoch tests, progress.csv, checkpoints and resume.
+// The training loop (epochs x cycles x episodes x updates, as baselines HER): per-epoch tests and the
+// best checkpoint, progress.csv and TensorBoard rows, checkpoints, and resume. Agents are built by
+// agents/make_agent, the run's files written by run_files, the normalizers initialised by norm_init.
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <functional>
+
+#include "hindsight/agents/make_agent.hpp"
 #include "hindsight/core/finite.hpp"
 #include "hindsight/env/goal_env.hpp"
-#include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/metrics_log.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/io/tb_events.hpp"
-#include "hindsight/train/agent.hpp"
+#include "hindsight/learn/agent.hpp"
 #include "hindsight/train/comm.hpp"
+#include "hindsight/train/position.hpp"
 #include "hindsight/train/rank_sync.hpp"
+#include "hindsight/train/run_files.hpp"
 
 namespace hindsight::train {
-
-// The env and agent a config describes (agent seeded from config.seed and the rank).
-struct Setup {
-  std::unique_ptr<GoalEnv> env;
-  std::unique_ptr<Agent> agent;
-};
-// Builds env and agent for rank `rank` of `ranks`; throws Error for settings that do not fit the env. run_dir,
-// when set, is the run the env belongs to: a task file is then read from the run's own copy (RUN/task/).
-Setup make_setup(const TrainConfig& cfg, int rank = 0, int ranks = 1, const std::string& run_dir = "");
-// The LevelConfig of a flat agent under cfg for env with one rank's batch of `ranks` (gamma auto resolved).
-LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env, int ranks = 1);
-// The HAC settings of cfg for env (levels >= 2): H resolved, the flat LevelConfig shared by the levels.
-hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks = 1);
-
-// What a deterministic evaluation measured.
-struct EvalReport {
-  int episodes = 0;
-  double success_rate = 0.0;  // at the goal at the last step (the scoring rule, agent.hpp)
-  double reached_rate = 0.0;  // at the goal at some step: shown beside, never compared against it
-  double mean_reward = 0.0;  // sum of env rewards per episode, averaged
-};
-// Runs n deterministic episodes (seeds derived from seed) and reports their success.
-EvalReport evaluate(Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
-
-// Saves the agent (networks, optimizers, normalizers, RNG; the replay buffers when with_replay) and the
-// trainer's counters into a checkpoint file, atomically.
-struct Counters {
-  int epoch = 0;               // epochs completed
-  long env_steps = 0;          // env steps taken in training episodes (all ranks)
-  long episodes = 0;           // training episodes (all ranks)
-  double wall_seconds = 0.0;   // training time, summed over resumed sessions
-  double best_success = -1.0;  // best test success so far (over best_episodes episodes when they ran)
-  int ranks = 1;               // MPI ranks the run trains with; a resume must use as many
-};
-// When previous is given, the file at path is kept there (see io::write_file_rotating).
-void save_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent, const Counters& counters,
-                     bool with_replay, const std::string& previous = "");
-// Restores a checkpoint written for the same env and level count into agent; returns its counters.
-Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, Agent& agent);
-// Saves what is private to one rank of a multi-rank run (its random stream and replay buffers), atomically.
-void save_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
-// Restores a save_rank_state file, checking it belongs to this rank and epoch.
-void load_rank_state(const std::string& path, Agent& agent, int rank, int epoch);
-// Writes every level's normalizer statistics as one JSON file (usable as norm_file by a later run).
-void save_normalizers(const std::string& path, Agent& agent);
-// Loads statistics written by save_normalizers into the agent's levels (dims must match).
-void load_normalizers(const std::string& path, Agent& agent);
 
 // Under MPI (comm.size() > 1) every rank runs its own episodes and keeps its own replay buffers; the
 // ranks share one model through RankSync: parameters broadcast at the start, gradients averaged before
@@ -101,22 +59,15 @@ class Trainer {
   // Counters so far.
   const Counters& counters() const { return counters_; }
   // The agent being trained.
-  Agent& agent() { return *setup_.agent; }
+  learn::Agent& agent() { return *setup_.agent; }
+  // Called on every rank once per session, just before its first update (tests inject faults with it).
+  void set_before_first_update(std::function<void(RankSync&)> hook) { before_first_update_ = std::move(hook); }
 
  private:
-  // Where the loop is, for NaN/Inf messages: "epoch 3 cycle 12 update 7" (counted from 1).
-  struct Position {
-    const char* what = "start";  // "episode", "update", "test episode", "normalizer warm-up episode"
-    int epoch = 0, cycle = 0, index = 0;
-    std::string describe() const;
-  };
-
   Trainer(TrainConfig cfg, Comm& comm, std::string run_dir);
   void train();
-  void init_normalizers();
-  // Records this rank's share of cfg.demos scripted-expert episodes into level 0's demonstration buffer;
-  // fresh: a new run (they feed the normalizers and count as env steps), else a resume re-recording them.
-  void record_demos(bool fresh);
+  // One epoch: cycles of rollouts and updates, the tests, the row, the checkpoints.
+  void run_epoch(int epoch, bool first);
   // Root rank, plot_every=K: the run's curves into RUN_DIR/plots; a failure is a warning (once), never fatal.
   void write_plots();
   std::vector<std::string> columns() const;
@@ -134,14 +85,15 @@ class Trainer {
   std::string run_dir_;
   // On the heap: the learners' gradient reducers point to it, and a Trainer may be moved.
   std::unique_ptr<RankSync> sync_;
-  Setup setup_;
+  agents::Setup setup_;
   std::optional<io::MetricsLog> log_;
   std::optional<io::TbEventWriter> tb_;  // root rank: progress.csv's rows for TensorBoard, in RUN_DIR/tb/
   Counters counters_;
   bool resumed_ = false;
   bool plot_warned_ = false;
   std::optional<io::RunLock> lock_;  // root rank: held from construction (or run()) until run() ends
-  Position at_;
+  Position at_;  // where the loop is, for NaN/Inf messages
+  std::function<void(RankSync&)> before_first_update_;
 };
 
 }  // namespace hindsight::train

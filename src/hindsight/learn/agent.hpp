@@ -10,9 +10,9 @@
 
 #include "hindsight/core/rng.hpp"
 #include "hindsight/env/goal_env.hpp"
-#include "hindsight/train/level.hpp"
+#include "hindsight/learn/level.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 
 // How one episode went.
 // Scoring (every agent, tests and `hindsight eval`): the Gymnasium rule, success = the env's success at
@@ -69,4 +69,4 @@ class Agent {
   virtual Rng& rng() = 0;
 };
 
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

@@ -1,4 +1,4 @@
-#include "hindsight/train/level.hpp"
+#include "hindsight/learn/level.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/finite.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 namespace {
 
 learn::Normalizer make_norm(int dims, const LevelConfig& cfg) {
@@ -299,4 +299,4 @@ learn::UpdateStats Level::train_step(Rng& rng) {
   return stats;
 }
 
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

@@ -1,11 +1,11 @@
-#include "hindsight/train/trainer.hpp"
+#include "hindsight/agents/make_agent.hpp"
 
 #include <gtest/gtest.h>
 
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 
-namespace hindsight::train {
+namespace hindsight::agents {
 namespace {
 
 TrainConfig small_hac(int levels) {
@@ -24,13 +24,13 @@ TEST(HacSetup, BuildsTheHierarchyFromTheConfig) {
   c.H = {4, 5};
   c.gamma = 0.98;
   c.target_networks = false;
-  train::Setup s = make_setup(c);
+  agents::Setup s = make_setup(c);
   auto* hac = dynamic_cast<hac::HacAgent*>(s.agent.get());
   ASSERT_NE(hac, nullptr);
   EXPECT_EQ(hac->levels().size(), 3u);
   EXPECT_EQ(hac->config().H, (std::vector<int>{4, 5}));
   EXPECT_EQ(hac->horizon(2), 10);  // ceil(200 / 20)
-  for (Level* l : hac->levels()) {
+  for (learn::Level* l : hac->levels()) {
     EXPECT_FALSE(l->learner().config().target_networks);
     EXPECT_TRUE(l->learner().config().bounded_critic);
     EXPECT_DOUBLE_EQ(l->learner().config().gamma, 0.98);
@@ -40,13 +40,12 @@ TEST(HacSetup, BuildsTheHierarchyFromTheConfig) {
   EXPECT_FALSE(make_setup(c).agent->levels()[0]->learner().config().bounded_critic);
 }
 
-// level<N>.<key> values reach that level's learner only; the rest keep the shared values.
 TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {
   TrainConfig c = small_hac(2);
   c.actor_lr = 0.002;
   apply_overrides(c, {"level1.actor_lr=0.01", "level1.hidden=[24,24]", "level1.noise_eps=0.05", "level1.gamma=0.9",
                       "level0.batch_size=16"});
-  train::Setup s = make_setup(c);
+  agents::Setup s = make_setup(c);
   const auto levels = s.agent->levels();
   ASSERT_EQ(levels.size(), 2u);
   EXPECT_DOUBLE_EQ(levels[0]->learner().config().actor_lr, 0.002);
@@ -66,25 +65,37 @@ TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {
   EXPECT_DOUBLE_EQ(make_setup(f).agent->levels()[0]->learner().config().critic_lr, 0.003);
 }
 
-TEST(HacSetup, CheckpointKeepsPenaltiesBuffersAndNetworks) {
-  const TrainConfig c = small_hac(2);
-  train::Setup a = make_setup(c);
-  for (int e = 0; e < 3; ++e) a.agent->run_episode(*a.env, static_cast<std::uint64_t>(e), true);
-  a.agent->train_step();
-  ASSERT_GT(a.agent->levels()[1]->fixed().size(), 0u);
-  const std::string path = ::testing::TempDir() + "hac_checkpoint_test.ckpt";
-  save_checkpoint(path, c, *a.agent, Counters{}, true);
-  train::Setup b = make_setup(c);
-  load_checkpoint(path, c, *b.agent);
-  for (std::size_t i = 0; i < 2; ++i) {
-    const Level& x = *a.agent->levels()[i];
-    const Level& y = *b.agent->levels()[i];
-    EXPECT_EQ(x.fixed().save(), y.fixed().save()) << i;
-    EXPECT_EQ(x.buffer().save(), y.buffer().save()) << i;
-    EXPECT_EQ(x.learner().flat_parameters(), y.learner().flat_parameters()) << i;
-  }
-  std::remove(path.c_str());
+TEST(MakeAgent, FlatLevelConfigResolvesGammaAndTargetClip) {
+  TrainConfig c = default_config();
+  c.env = "FetchPush";
+  auto env = make_setup(c).env;
+  const learn::LevelConfig lc = flat_level_config(c, *env);
+  EXPECT_DOUBLE_EQ(lc.ddpg.gamma, 0.98);  // 1 - 1/T, T = 50
+  EXPECT_NEAR(lc.ddpg.q_min, -50.0, 1e-9);
+  EXPECT_EQ(lc.ddpg.q_max, 0.0);
+  c.gamma = 0.9;
+  EXPECT_NEAR(flat_level_config(c, *env).ddpg.q_min, -10.0, 1e-9);
+}
+
+TEST(MakeAgent, FlatAgentForOneLevelWithTheConfigsHerStrategy) {
+  TrainConfig c = default_config();
+  c.env = "FetchPush";
+  c.her_strategy = HerStrategy::final;
+  agents::Setup s = make_setup(c);
+  EXPECT_EQ(dynamic_cast<hac::HacAgent*>(s.agent.get()), nullptr);
+  ASSERT_EQ(s.agent->levels().size(), 1u);
+  EXPECT_EQ(flat_level_config(c, *s.env).her, learn::HerStrategy::kFinal);
+  EXPECT_EQ(her_of(HerStrategy::future), learn::HerStrategy::kFuture);
+  EXPECT_EQ(her_of(HerStrategy::none), learn::HerStrategy::kNone);
+}
+
+TEST(MakeAgent, EachRankExploresWithItsOwnStream) {
+  TrainConfig c = default_config();
+  c.env = "FetchPush";
+  agents::Setup a = make_setup(c, 0, 2), b = make_setup(c, 1, 2), a2 = make_setup(c, 0, 2);
+  EXPECT_EQ(a.agent->rng().state(), a2.agent->rng().state());
+  EXPECT_NE(a.agent->rng().state(), b.agent->rng().state());
 }
 
 }  // namespace
-}  // namespace hindsight::train
+}  // namespace hindsight::agents

@@ -1,8 +1,8 @@
 #pragma once
 // DDPG + HER with a single level acting directly in the env (the OpenAI baselines HER agent).
-#include "hindsight/train/agent.hpp"
+#include "hindsight/learn/agent.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 
 class FlatAgent final : public Agent {
  public:
@@ -33,4 +33,4 @@ LevelSpec env_level_spec(const GoalEnv& env);
 // A learn::EpisodeData from a trajectory, with unit actions (T x action) supplied separately.
 learn::EpisodeData to_episode_data(const Trajectory& t, std::vector<float> unit_actions);
 
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

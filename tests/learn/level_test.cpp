@@ -1,4 +1,4 @@
-#include "hindsight/train/level.hpp"
+#include "hindsight/learn/level.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "hindsight/core/finite.hpp"
 #include "hindsight/core/rng.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 namespace {
 
 constexpr int kObs = 4, kGoal = 2, kT = 6;
@@ -284,4 +284,4 @@ TEST(Level, StatisticsThatWouldOverflowInAMergeAreTheLevelsFault) {
 }
 
 }  // namespace
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

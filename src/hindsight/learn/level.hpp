@@ -17,7 +17,7 @@
 #include "hindsight/learn/normalizer.hpp"
 #include "hindsight/learn/replay_buffer.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 
 // What a level sees and does.
 struct LevelSpec {
@@ -155,4 +155,4 @@ class Level {
   std::vector<float> in_, in2_;
 };
 
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

@@ -1,10 +1,10 @@
-#include "hindsight/train/level.hpp"
+#include "hindsight/learn/level.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace hindsight::train {
+namespace hindsight::learn {
 namespace {
 
 // A 1-D level: observation = achieved goal = position, reached within 0.5.
@@ -104,4 +104,4 @@ TEST(HacLevelSample, EvictsPenaltiesWithTheirEpisodeAndTrains) {
 }
 
 }  // namespace
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

@@ -1,11 +1,11 @@
-#include "hindsight/train/flat_agent.hpp"
+#include "hindsight/learn/flat_agent.hpp"
 
 #include <cmath>
 #include <limits>
 
 #include "hindsight/core/error.hpp"
 
-namespace hindsight::train {
+namespace hindsight::learn {
 
 LevelSpec env_level_spec(const GoalEnv& env) {
   LevelSpec s;
@@ -111,4 +111,4 @@ std::map<std::string, double> FlatAgent::take_epoch_metrics() {
   return r;
 }
 
-}  // namespace hindsight::train
+}  // namespace hindsight::learn

@@ -1,0 +1,39 @@
+#pragma once
+// Running whole episodes outside the update loop: deterministic evaluations (tests, eval, the best
+// checkpoint), raw trajectories of a given policy (warm-up, demonstrations), and the episode seeds.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "hindsight/env/goal_env.hpp"
+#include "hindsight/io/config.hpp"
+#include "hindsight/learn/agent.hpp"
+#include "hindsight/train/comm.hpp"
+
+namespace hindsight::train {
+
+// What a deterministic evaluation measured.
+struct EvalReport {
+  int episodes = 0;
+  double success_rate = 0.0;  // at the goal at the last step (the scoring rule, learn/agent.hpp)
+  double reached_rate = 0.0;  // at the goal at some step: shown beside, never compared against it
+  double mean_reward = 0.0;   // sum of env rewards per episode, averaged
+};
+// Runs n deterministic episodes (seeds derived from seed) and reports their success.
+EvalReport evaluate(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
+// Success rate of n deterministic episodes shared among the ranks (rank r runs its share, seeded from
+// seed_of_rank(r)); every rank returns the job's rate.
+double evaluate_on_ranks(learn::Agent& agent, GoalEnv& env, int episodes, Comm& comm,
+                         const std::function<std::uint64_t(int rank)>& seed_of_rank);
+// This rank's share of n episodes split over `ranks` (the first n % ranks ranks run one more).
+int rank_share_of(int n, int rank, int ranks);
+
+// Seed of episode `index` of a purpose ("train", "test", "warmup", "demo", "best") on a rank: one stream per
+// purpose and rank, derived from cfg.seed.
+std::uint64_t episode_seed(const TrainConfig& cfg, const char* purpose, int rank, std::uint64_t index);
+// One episode from env.reset(seed) to the env's time limit with the actions policy(observation) chooses,
+// every step recorded.
+learn::Trajectory record_trajectory(GoalEnv& env, std::uint64_t seed,
+                                    const std::function<std::vector<double>(const GoalObs&)>& policy);
+
+}  // namespace hindsight::train
