@@ -1,4 +1,4 @@
-// Headless rendering speed: frames per second of FetchPickAndPlace at 480x480 (the record default) with
+// Headless rendering speed: frames per second of FetchPickAndPlace at 480x480 (the size of the speed table; the record default, 960x720, has 3x the pixels) with
 // and without shadows, with the markers a 2-level recording draws, and the ratio of the two rates.
 // Rendering is software OpenGL (OSMesa/llvmpipe), so the figures depend on the CPU and LP_NUM_THREADS.
 #include <chrono>

@@ -81,8 +81,10 @@ TEST_F(RenderTest, FramesAreTopDown) {
 
 TEST_F(RenderTest, TheWholeWorkspaceIsInTheFrame) {
   // Every corner of the box the gripper is kept in (and so every goal and subgoal) projects inside the
-  // default 480 x 480 frame with a margin, so a video never loses the gripper, the block or a marker.
-  Renderer r(env->mj_model(), RenderOptions{.width = 480, .height = 480, .shadows = false});
+  // default frame with a margin of 5%, so a video never loses the gripper, the block or a marker.
+  RenderOptions o;
+  o.shadows = false;
+  Renderer r(env->mj_model(), o);
   r.render(env->mj_data());
   const fetch::Workspace w;
   for (const double x : {w.low[0], w.high[0]}) {
@@ -90,12 +92,27 @@ TEST_F(RenderTest, TheWholeWorkspaceIsInTheFrame) {
       for (const double z : {w.low[2], w.high[2]}) {
         const auto px = r.project({x, y, z});
         ASSERT_TRUE(px.has_value());
-        EXPECT_GT((*px)[0], 24.0) << x << " " << y << " " << z;
-        EXPECT_LT((*px)[0], 456.0) << x << " " << y << " " << z;
-        EXPECT_GT((*px)[1], 24.0) << x << " " << y << " " << z;
-        EXPECT_LT((*px)[1], 456.0) << x << " " << y << " " << z;
+        EXPECT_GT((*px)[0], 0.05 * o.width) << x << " " << y << " " << z;
+        EXPECT_LT((*px)[0], 0.95 * o.width) << x << " " << y << " " << z;
+        EXPECT_GT((*px)[1], 0.05 * o.height) << x << " " << y << " " << z;
+        EXPECT_LT((*px)[1], 0.95 * o.height) << x << " " << y << " " << z;
       }
     }
+  }
+}
+
+TEST_F(RenderTest, TheBlockIsLargeInTheDefaultFrame) {
+  // The 5 cm block anywhere in the gripper's reach spans at least 25 pixels of the default frame (16 in
+  // the 480 x 480 frame of the earlier, farther camera): the block and the markers are plain to see.
+  RenderOptions o;
+  o.shadows = false;
+  Renderer r(env->mj_model(), o);
+  r.render(env->mj_data());
+  const fetch::Workspace w;
+  for (const double x : {w.low[0], w.high[0]}) {
+    const auto left = r.project({x, 0.75 - 0.025, 0.425}), right = r.project({x, 0.75 + 0.025, 0.425});
+    ASSERT_TRUE(left && right);
+    EXPECT_GE((*right)[0] - (*left)[0], 25.0) << "block at x = " << x;
   }
 }
 

@@ -39,8 +39,8 @@ struct Overlay {
 };
 
 struct RenderOptions {
-  int width = 480;               // frame width in pixels
-  int height = 480;              // frame height in pixels
+  int width = 960;               // frame width in pixels (4:3, the shape the front camera frames)
+  int height = 720;              // frame height in pixels (720 and above: the larger overlay font)
   bool shadows = true;           // shadow mapping (costs about half the frame rate in software GL)
   std::string camera = "front";  // a camera of the model; "" = MuJoCo's default free camera
   int max_markers = 64;          // scene room reserved for markers
