@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's fresh-machine figures: a minimal Debian 12 (debootstrap --variant=minbase bookworm, no
+# The fresh-machine figures of docs/development.md: a minimal Debian 12 (debootstrap --variant=minbase bookworm, no
 # compiler, no CMake, no git) in a chroot, a clone of this repository's HEAD in it, then the README's
 # commands there, each timed: scripts/setup.sh, scripts/test.sh (build + the whole suite) and
 # scripts/run.sh --env FetchReach --epochs 2. Needs root and network access to a Debian mirror; installs

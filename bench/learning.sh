@@ -4,7 +4,7 @@
 # 0.5 and 0.9, the last epoch's test success, and `hindsight eval --episodes 100` of the best and of the
 # last checkpoint; then the median over the seeds. Env steps include demonstration steps (demos=N).
 # Every row names the commit of the tree it ran in (git HEAD, "+" for uncommitted changes to tracked files).
-# The runs stay in OUT (default runs/learning) with their progress.csv, for plots and the README.
+# The runs stay in OUT (default runs/learning) with their progress.csv, for plots and docs/results.md.
 #
 # Usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]
 #   CONFIG  a preset file (e.g. configs/flat/FetchPush-demos.yaml)

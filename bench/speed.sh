@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed benchmarks in one go, for the README's speed table: env steps against bare mj_step (env_bench),
+# Speed benchmarks in one go, for the speed table of docs/development.md: env steps against bare mj_step (env_bench),
 # DDPG updates against the same matrix multiplications alone (ddpg_bench), the training loop's two
 # halves with an empty and a full 1M-transition buffer (train_bench), headless frames (render_bench),
 # replay storage against memcpy (replay_bench), the update at batch 2048/4096 on one thread, all threads
