@@ -1,6 +1,8 @@
 #include "hindsight/train/run_files.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +10,7 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/checkpoint.hpp"
+#include "hindsight/io/metrics_log.hpp"
 #include "hindsight/learn/normalizer.hpp"
 
 namespace hindsight::train {
@@ -181,6 +184,28 @@ void load_rank_state(const std::string& path, learn::Agent& agent, int rank, int
     levels[i]->buffer().load(ck.get(name), path + " " + name);
   }
   agent.rng().set_state(ck.get("agent/rng"));
+}
+
+void check_restartable(const io::RunPaths& paths) {
+  const std::size_t rows = io::file_exists(paths.progress) ? io::read_csv(paths.progress).rows.size() : 0;
+  check(rows == 0, "--resume " + paths.root + ": progress.csv has " + std::to_string(rows) +
+                       " epoch row(s) but no checkpoint is left (" + paths.latest_checkpoint + ", " +
+                       paths.previous_checkpoint + " are missing)");
+  std::fprintf(stderr, "hindsight: note: %s has no checkpoint yet; starting it from the beginning\n",
+               paths.root.c_str());
+}
+
+void tidy_resumed_run(const io::RunPaths& paths, const std::string& used, const std::string& skipped) {
+  if (used == paths.previous_checkpoint && io::file_exists(paths.latest_checkpoint)) {
+    std::error_code ec;
+    std::filesystem::rename(paths.latest_checkpoint, paths.latest_checkpoint + ".unusable", ec);
+    check(!ec, "cannot move " + paths.latest_checkpoint + " aside: " + ec.message());
+  }
+  io::remove_stale_temp_files(paths.root);
+  io::remove_stale_temp_files(paths.checkpoints);
+  if (!skipped.empty()) {
+    std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", used.c_str(), skipped.c_str());
+  }
 }
 
 }  // namespace hindsight::train

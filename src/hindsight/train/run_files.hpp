@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hindsight/io/config.hpp"
+#include "hindsight/io/run_dir.hpp"
 #include "hindsight/learn/agent.hpp"
 
 namespace hindsight::train {
@@ -33,5 +34,13 @@ void load_rank_state(const std::string& path, learn::Agent& agent, int rank, int
 void save_normalizers(const std::string& path, learn::Agent& agent);
 // Loads statistics written by save_normalizers into the agent's levels (dims must match).
 void load_normalizers(const std::string& path, learn::Agent& agent);
+
+// A run without a usable checkpoint restarts from the beginning, which only a run with no progress row
+// may do: Error otherwise; prints a note that it starts again.
+void check_restartable(const io::RunPaths& paths);
+// After the checks of a resume from `used` (skipped: why newer checkpoints were not usable): an unusable
+// latest.ckpt is moved aside (kept for a post-mortem, out of the rotation), stale temporary files of
+// interrupted writes are removed, and a warning names what was skipped.
+void tidy_resumed_run(const io::RunPaths& paths, const std::string& used, const std::string& skipped);
 
 }  // namespace hindsight::train

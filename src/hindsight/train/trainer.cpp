@@ -99,26 +99,10 @@ Trainer Trainer::resume(const std::string& run_dir, const std::vector<std::strin
       t.log_ = io::MetricsLog::resume(paths.progress, t.columns(), t.counters_.epoch);
       t.tb_ = io::TbEventWriter::resume(paths.tb, t.counters_.epoch);
     } else {
-      // Killed before its first checkpoint: nothing was trained, the run starts again from the beginning.
-      const std::size_t rows = io::file_exists(paths.progress) ? io::read_csv(paths.progress).rows.size() : 0;
-      check(rows == 0, "--resume " + run_dir + ": progress.csv has " + std::to_string(rows) +
-                           " epoch row(s) but no checkpoint is left (" + paths.latest_checkpoint + ", " +
-                           paths.previous_checkpoint + " are missing)");
-      std::fprintf(stderr, "hindsight: note: %s has no checkpoint yet; starting it from the beginning\n",
-                   run_dir.c_str());
+      check_restartable(paths);  // killed before its first checkpoint: nothing was trained
     }
     if (cfg.epochs != original.epochs) io::write_file_atomic(paths.config, to_yaml(cfg));
-    // Kept for a post-mortem, but out of the rotation: the next save would make it previous.ckpt.
-    if (used == paths.previous_checkpoint && io::file_exists(paths.latest_checkpoint)) {
-      std::error_code ec;
-      std::filesystem::rename(paths.latest_checkpoint, paths.latest_checkpoint + ".unusable", ec);
-      check(!ec, "cannot move " + paths.latest_checkpoint + " aside: " + ec.message());
-    }
-    io::remove_stale_temp_files(paths.root);
-    io::remove_stale_temp_files(paths.checkpoints);
-    if (!skipped.empty()) {
-      std::fprintf(stderr, "hindsight: warning: resuming from %s (%s)\n", used.c_str(), skipped.c_str());
-    }
+    tidy_resumed_run(paths, used, skipped);
   }
   return t;
 }
