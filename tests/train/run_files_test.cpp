@@ -11,11 +11,13 @@
 #include "hindsight/io/atomic_file.hpp"
 #include "hindsight/io/checkpoint.hpp"
 #include "hindsight/io/config.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight::train {
 namespace {
 
 using agents::make_setup;
+using hindsight::testing::error_of;
 
 TrainConfig small(const std::string& env, int levels) {
   TrainConfig c = default_config();
@@ -84,20 +86,12 @@ TEST(RunFiles, CheckpointOfAnotherEnvOrLevelCountIsRefused) {
   save_checkpoint(path, c, *a.agent, Counters{}, false);
   TrainConfig push = small("FetchPush", 1);
   agents::Setup p = make_setup(push);
-  try {
-    load_checkpoint(path, push, *p.agent);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("checkpoint is for env MountainCarContinuous"), std::string::npos) << e.what();
-  }
+  EXPECT_NE(error_of([&] { load_checkpoint(path, push, *p.agent); })
+                  .find("checkpoint is for env MountainCarContinuous"), std::string::npos);
   const TrainConfig two = small("MountainCarContinuous", 2);
   agents::Setup h = make_setup(two);
-  try {
-    load_checkpoint(path, two, *h.agent);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("checkpoint has 1 level(s), the run uses 2"), std::string::npos) << e.what();
-  }
+  EXPECT_NE(error_of([&] { load_checkpoint(path, two, *h.agent); })
+                  .find("checkpoint has 1 level(s), the run uses 2"), std::string::npos);
   std::remove(path.c_str());
 }
 
@@ -109,12 +103,8 @@ TEST(RunFiles, CheckpointCountersMustBeSane) {
   io::Checkpoint ck = io::Checkpoint::read(path);
   ck.set("counters", R"({"epoch":-3,"env_steps":0,"episodes":0,"wall_seconds":0,"best_success":-1})");
   ck.write(path);  // valid checksums, nonsense content
-  try {
-    load_checkpoint(path, c, *a.agent);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("damaged counters section (negative"), std::string::npos) << e.what();
-  }
+  EXPECT_NE(error_of([&] { load_checkpoint(path, c, *a.agent); })
+                  .find("damaged counters section (negative"), std::string::npos);
   std::remove(path.c_str());
 }
 
@@ -130,12 +120,7 @@ TEST(RunFiles, RankStateBelongsToItsRankAndEpoch) {
   EXPECT_THROW(load_rank_state(path, *b.agent, 2, 3), Error);
   EXPECT_THROW(load_rank_state(path, *b.agent, 1, 4), Error);
   std::remove(path.c_str());
-  try {
-    load_rank_state(path, *b.agent, 1, 3);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("is missing"), std::string::npos) << e.what();
-  }
+  EXPECT_NE(error_of([&] { load_rank_state(path, *b.agent, 1, 3); }).find("is missing"), std::string::npos);
 }
 
 TEST(RunFiles, NormalizerFileRoundTripAndClearErrors) {
@@ -150,12 +135,8 @@ TEST(RunFiles, NormalizerFileRoundTripAndClearErrors) {
     EXPECT_EQ(a.agent->levels()[i]->goal_norm().raw(), b.agent->levels()[i]->goal_norm().raw()) << i;
   }
   agents::Setup flat = make_setup(small("MountainCarContinuous", 1));
-  try {
-    load_normalizers(path, *flat.agent);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("holds 2 level(s), the agent has 1"), std::string::npos) << e.what();
-  }
+  EXPECT_NE(error_of([&] { load_normalizers(path, *flat.agent); })
+                  .find("holds 2 level(s), the agent has 1"), std::string::npos);
   io::write_file_atomic(path, "{not json");
   EXPECT_THROW(load_normalizers(path, *b.agent), Error);
   io::write_file_atomic(path, "{\"format\": \"other\"}");

@@ -18,6 +18,15 @@ namespace {
 
 constexpr int kCheckpointVersion = 1;
 
+// The "format" section of a checkpoint or rank-state file at path, parsed; Error when it is not JSON.
+nlohmann::json format_section(const io::Checkpoint& ck, const std::string& path) {
+  try {
+    return nlohmann::json::parse(ck.get("format"));
+  } catch (const nlohmann::json::exception&) {
+    throw Error(path + ": damaged format section");
+  }
+}
+
 }  // namespace
 
 void save_normalizers(const std::string& path, learn::Agent& agent) {
@@ -96,12 +105,7 @@ void save_checkpoint(const std::string& path, const TrainConfig& cfg, learn::Age
 
 Counters load_checkpoint(const std::string& path, const TrainConfig& cfg, learn::Agent& agent) {
   const io::Checkpoint ck = io::Checkpoint::read(path);
-  nlohmann::json fmt;
-  try {
-    fmt = nlohmann::json::parse(ck.get("format"));
-  } catch (const nlohmann::json::exception&) {
-    throw Error(path + ": damaged format section");
-  }
+  const nlohmann::json fmt = format_section(ck, path);
   check(fmt.value("format", "") == "hindsight-checkpoint", path + ": not a hindsight checkpoint");
   check(fmt.value("version", 0) == kCheckpointVersion,
         path + ": checkpoint version " + std::to_string(fmt.value("version", 0)) + " is not supported");
@@ -166,12 +170,7 @@ void load_rank_state(const std::string& path, learn::Agent& agent, int rank, int
                                    "'s replay buffers and random stream for epoch " + std::to_string(epoch) +
                                    " (a resume across nodes needs the run directory on a shared filesystem)");
   const io::Checkpoint ck = io::Checkpoint::read(path);
-  nlohmann::json fmt;
-  try {
-    fmt = nlohmann::json::parse(ck.get("format"));
-  } catch (const nlohmann::json::exception&) {
-    throw Error(path + ": damaged format section");
-  }
+  const nlohmann::json fmt = format_section(ck, path);
   const auto levels = agent.levels();
   check(fmt.value("format", "") == "hindsight-rank-state" && fmt.value("version", 0) == kCheckpointVersion,
         path + ": not a hindsight rank state of version " + std::to_string(kCheckpointVersion));
