@@ -12,7 +12,8 @@
 #   EPOCHS  epochs per run
 #   RANKS   MPI ranks per run, started with mpirun here (default: none given, the config's own `ranks`
 #           decides; `ranks: auto` presets start one rank per core themselves)
-# env: BUILD_DIR (build), OUT (runs/learning), NAME (run name prefix, default the config's basename),
+# env: BUILD_DIR (build; a copy of a build for a long run holds hindsight, libhindsight.so and
+#      libhindsight_torch.so side by side: the binary finds its libraries beside itself), OUT (runs/learning), NAME (run name prefix, default the config's basename),
 #      PARALLEL (0), MPIEXEC (mpirun), SUMMARY_ONLY (1: summarize runs already in OUT, train nothing),
 #      COMMIT (the commit the binary in BUILD_DIR was built from, when it is not the tree's HEAD)
 set -euo pipefail

@@ -1,4 +1,5 @@
-# Finds every dependency once and exposes them as one interface target, hindsight::deps.
+# Finds every dependency once and exposes them as one interface target, hindsight::deps. LibTorch is not
+# part of it: only the learner module (hindsight_torch) and the tests and benchmarks that call it link it.
 find_package(Threads REQUIRED)
 find_package(mujoco REQUIRED)
 find_package(Torch REQUIRED)
@@ -36,7 +37,7 @@ endif()
 add_library(hindsight_deps INTERFACE)
 add_library(hindsight::deps ALIAS hindsight_deps)
 target_link_libraries(hindsight_deps INTERFACE
-  mujoco::mujoco ${TORCH_LIBRARIES} nlohmann_json::nlohmann_json yaml-cpp protobuf::libprotobuf Threads::Threads
+  mujoco::mujoco nlohmann_json::nlohmann_json yaml-cpp protobuf::libprotobuf Threads::Threads
   ${CMAKE_DL_LIBS} ${OSMESA_LIBRARY})
 target_include_directories(hindsight_deps INTERFACE ${OSMESA_INCLUDE_DIR})
 if(HINDSIGHT_MPI_ENABLED)

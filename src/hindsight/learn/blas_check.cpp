@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "hindsight/learn/learner_module.hpp"
+
 namespace hindsight::learn {
 
 namespace {
@@ -22,6 +24,7 @@ struct BlasInfo {
 // alternative is a libblas.so.3 shim forwarding to libopenblas.so.0, so the OpenBLAS marker symbol is looked
 // up through the shim's handle (which searches its dependencies), not merely anywhere in the process.
 BlasInfo probe() {
+  learner_module();  // LibTorch and the BLAS it links are loaded with the learner module
   void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
   Dl_info info{};
   if (sgemm == nullptr || dladdr(sgemm, &info) == 0 || info.dli_fname == nullptr) {

@@ -1,7 +1,7 @@
 #pragma once
 // Which BLAS serves LibTorch's float matmuls. Debian's LibTorch links the generic libblas.so.3, which is
 // the reference BLAS (about 15x slower on our networks) unless OpenBLAS provides that alternative: a silent
-// loss this check makes visible.
+// loss this check makes visible. Asking loads the learner module (learner_module.hpp), and LibTorch with it.
 #include <string>
 
 namespace hindsight::learn {

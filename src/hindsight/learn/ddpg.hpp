@@ -1,6 +1,7 @@
 #pragma once
 // DDPG learner (actor, critic, Polyak targets, Adam) for goal-conditioned agents: one per HAC level,
-// or the whole agent for plain DDPG+HER. The header is torch-free so the rest of the build stays fast.
+// or the whole agent for plain DDPG+HER. The header is torch-free so the rest of the build stays fast, and
+// the LibTorch side is a module loaded by the first learner (ddpg_backend.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace hindsight::learn {
+
+class DdpgBackend;
 
 struct DdpgConfig {
   std::vector<int> hidden{256, 256, 256};  // ReLU MLP hidden sizes for actor and critic
@@ -107,8 +110,7 @@ class DdpgLearner {
   int action_dim() const;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<DdpgBackend> impl_;  // the LibTorch side (ddpg_backend.hpp)
 };
 
 }  // namespace hindsight::learn
