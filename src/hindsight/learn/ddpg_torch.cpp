@@ -143,7 +143,6 @@ void adam_step(Trained& t, double lr) {
   for (std::int64_t i = 0; i < n; ++i) p[i] -= step_size * m[i] / (d[i] * inv_sqrt_bias2 + eps);
 }
 
-
 // Preallocated activations and gradients for one batch size; reallocated only when n changes.
 struct BatchBuffers {
   std::int64_t n = 0;
@@ -154,6 +153,8 @@ struct BatchBuffers {
   at::Tensor dpi;   // loss gradient at the actor's output (n x action_dim)
   at::Tensor q_sa;  // Q(s, a) of the batch, kept for the Q filter (n x 1)
 };
+
+// The learner: networks, targets, Adam state and the preallocated batch buffers.
 class TorchDdpg final : public DdpgBackend {
  public:
   DdpgConfig cfg;
@@ -397,8 +398,8 @@ UpdateStats TorchDdpg::update(std::span<const float> inputs, std::span<const flo
   c10::InferenceMode guard;
   const auto rows = static_cast<std::int64_t>(n);
   return update(view_of(inputs, {rows, in_dim}), view_of(next_inputs, {rows, in_dim}),
-                       view_of(actions, {rows, act_dim}), view_of(rewards, {rows, 1}),
-                       view_of(discounts, {rows, 1}), static_cast<std::int64_t>(demo_rows));
+                view_of(actions, {rows, act_dim}), view_of(rewards, {rows, 1}), view_of(discounts, {rows, 1}),
+                static_cast<std::int64_t>(demo_rows));
 }
 
 void TorchDdpg::update_targets() {
