@@ -10,118 +10,15 @@
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/config.hpp"
-#include "hindsight/train/rank_sync.hpp"
 #include "hindsight/agents/make_agent.hpp"
 #include "hindsight/train/evaluate.hpp"
 #include "hindsight/train/rank_sync.hpp"
+#include "support/hac_scripted.hpp"
 
 namespace hindsight::hac {
 namespace {
 
-// A goal env whose states follow a script whatever the agent does, so every goal status is known in
-// advance. Observation = (x, y, z); achieved goal = x; the final goal x = 5 is reached within 0.5.
-// Subgoals are (y, z) in [-1, 1]^2, reached within 0.25 per dimension. Actions are logged.
-class ScriptedEnv final : public GoalEnv {
- public:
-  // path[t] is the observation after t steps; the time limit is path.size() - 1 steps.
-  explicit ScriptedEnv(std::vector<std::array<double, 3>> path) : path_(std::move(path)) {}
-
-  std::string name() const override { return "Scripted"; }
-  const Box& action_space() const override { return action_; }
-  const Box& observation_space() const override { return obs_; }
-  const Box& goal_space() const override { return goal_; }
-  int max_episode_steps() const override { return static_cast<int>(path_.size()) - 1; }
-  double control_dt() const override { return 1.0; }
-  bool terminates_on_success() const override { return ends_on_goal; }
-  GoalObs reset(std::optional<std::uint64_t>) override {
-    t_ = 0;
-    return observe();
-  }
-  StepResult step(std::span<const double> action) override {
-    validate_action(action);
-    actions.push_back(action[0]);
-    ++t_;
-    StepResult r;
-    r.obs = observe();
-    r.success = is_success(r.obs.achieved_goal, r.obs.desired_goal);
-    r.reward = r.success ? 0.0 : -1.0;
-    r.truncated = t_ >= max_episode_steps();
-    return r;
-  }
-  void compute_reward(std::span<const double> a, std::span<const double> d, std::span<double> out) const override {
-    for (std::size_t k = 0; k < out.size(); ++k) out[k] = std::abs(a[k] - d[k]) <= 0.5 ? 0.0 : -1.0;
-  }
-  bool is_success(std::span<const double> a, std::span<const double> d) const override {
-    return std::abs(a[0] - d[0]) <= 0.5;
-  }
-  SubgoalSpec default_subgoal_spec() const override {
-    return SubgoalSpec{{1, 2}, Box{{-1.0, -1.0}, {1.0, 1.0}}, {0.25, 0.25}, {}};
-  }
-
-  std::vector<double> actions;  // every action step() received
-  bool ends_on_goal = false;     // terminates_on_success()
-
- private:
-  GoalObs observe() const {
-    const auto& p = path_[static_cast<std::size_t>(t_)];
-    return GoalObs{{p[0], p[1], p[2]}, {p[0]}, {kGoal}};
-  }
-  static constexpr double kGoal = 5.0;
-  std::vector<std::array<double, 3>> path_;
-  Box action_ = Box::uniform(1, -1.0, 1.0);
-  Box obs_ = Box::uniform(3, -10.0, 10.0);
-  Box goal_ = Box::uniform(1, -10.0, 10.0);
-  int t_ = 0;
-};
-
-// A script of `steps` steps at (x, y, z) = (0, 0, 0) with the listed steps overridden.
-std::vector<std::array<double, 3>> script(int steps, std::map<int, std::array<double, 3>> at) {
-  std::vector<std::array<double, 3>> p(static_cast<std::size_t>(steps) + 1, {0.0, 0.0, 0.0});
-  for (const auto& [t, v] : at) p[static_cast<std::size_t>(t)] = v;
-  return p;
-}
-constexpr std::array<double, 3> kFinal{5.0, 0.0, 0.0};  // reaches the final goal
-
-HacConfig small_config(int levels, std::vector<int> H, double lambda) {
-  HacConfig c;
-  c.levels = levels;
-  c.H = std::move(H);
-  c.subgoal_test_prob = lambda;
-  c.level.ddpg.hidden = {8};
-  c.level.ddpg.target_networks = false;
-  c.level.ddpg.bounded_critic = true;
-  c.level.batch_size = 8;
-  c.level.buffer_size = 1000;
-  c.level.noise_eps = 0.0;
-  c.level.random_eps = 0.0;
-  c.level.normalize = false;
-  return c;
-}
-
-// Makes a level's actor output `unit` (in [-1, 1] units) for every input: zero weights, and the last
-// layer's bias at atanh(unit) (the actor ends in tanh).
-void force_policy(learn::Level& level, std::vector<double> unit) {
-  learn::DdpgLearner& l = level.learner();
-  std::vector<float> p = l.flat_parameters();
-  const std::size_t actor = l.actor_parameters(), na = static_cast<std::size_t>(l.action_dim());
-  std::fill(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(actor), 0.0f);
-  for (std::size_t k = 0; k < na; ++k) p[actor - na + k] = static_cast<float>(std::atanh(unit[k]));
-  l.set_flat_parameters(p);
-}
-
-std::vector<int> lengths(const learn::Level& level) {
-  std::vector<int> out;
-  for (std::size_t i = 0; i < level.buffer().episodes(); ++i) out.push_back(level.buffer().length(i));
-  return out;
-}
-
-// Action row t of the newest episode of a level's buffer.
-std::vector<float> action_row(const learn::Level& level, std::size_t episode, int t) {
-  const auto a = level.buffer().actions(episode);
-  const std::size_t w = static_cast<std::size_t>(level.buffer().dims().action);
-  return {a.begin() + static_cast<std::ptrdiff_t>(w * static_cast<std::size_t>(t)),
-          a.begin() + static_cast<std::ptrdiff_t>(w * static_cast<std::size_t>(t + 1))};
-}
+using namespace scripted;
 
 TEST(HacTermination, LowerLevelStopsWhenTheFinalGoalIsReachedInALaterAttempt) {
   // Attempt 1 of level 0 reaches its subgoal (0.9, 0) at step 2; attempt 2 starts at step 3 and the
@@ -173,35 +70,6 @@ TEST(HacTermination, AttemptsEndAfterHActionsAndTheTimeLimitStopsEveryLevel) {
   EXPECT_EQ(lengths(*agent.levels()[1]), (std::vector<int>{3}));
   EXPECT_EQ(agent.horizon(0), 4);
   EXPECT_EQ(agent.horizon(1), 3);  // ceil(10 / 4) proposals per episode
-}
-
-// One scoring rule for every agent: a deterministic (test or eval) episode runs to the time limit and
-// succeeds when the goal holds at its last step, as the flat agent's; HAC's training episodes still end
-// when the goal is reached. The goal is reached at step 5 here and left at step 8.
-TEST(HacTestMode, TestEpisodesRunToTheTimeLimitAndScoreTheLastStep) {
-  ScriptedEnv left(script(12, {{5, kFinal}, {6, kFinal}, {7, kFinal}}));
-  HacAgent agent(left, small_config(2, {4}, 0.0), left.default_subgoal_spec(), 11);
-  force_policy(*agent.levels()[1], {0.9, 0.0});
-  const auto test = agent.run_episode(left, 0, false);
-  EXPECT_EQ(test.steps, 12);  // the top kept proposing after step 5
-  EXPECT_FALSE(test.success);  // not at the goal at step 12
-  EXPECT_TRUE(test.reached);   // but it was at step 5
-  const auto train = agent.run_episode(left, 0, true);
-  EXPECT_EQ(train.steps, 5);  // HAC's training episode ends on the goal
-  EXPECT_TRUE(train.success);
-
-  ScriptedEnv held(script(12, {{5, kFinal}, {6, kFinal}, {7, kFinal}, {8, kFinal}, {9, kFinal}, {10, kFinal},
-                                {11, kFinal}, {12, kFinal}}));
-  const auto kept = agent.run_episode(held, 0, false);
-  EXPECT_EQ(kept.steps, 12);
-  EXPECT_TRUE(kept.success);
-  EXPECT_TRUE(kept.reached);
-
-  // A task that ends at its goal (as Gymnasium's MountainCar) ends the test episode there.
-  left.ends_on_goal = true;
-  const auto ended = agent.run_episode(left, 0, false);
-  EXPECT_EQ(ended.steps, 5);
-  EXPECT_TRUE(ended.success);
 }
 
 TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {

@@ -101,6 +101,7 @@ TrainConfig unusual_config() {
   c.subgoal_test_prob = 1.0;
   c.bounded_critic = false;
   c.drop_trivial_hindsight = true;
+  c.train_to_limit = true;
   c.subgoal = "null";
   c.nan_policy = NanPolicy::skip;
   return c;
@@ -145,7 +146,7 @@ TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
   EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
-  EXPECT_EQ(keys, 45);
+  EXPECT_EQ(keys, 46);
 }
 
 TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
@@ -154,7 +155,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   std::string line;
   int lines = 0;
   while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 45);
+  EXPECT_EQ(lines, 46);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
                                "uint64", "  H ", "list<int>|auto", "  gamma ", "float|auto"}) {

@@ -11,12 +11,13 @@ namespace hindsight::hac {
 
 // What one episode shares between the levels' recursive calls.
 struct HacAgent::Run {
-  Run(GoalEnv& e, bool t, const learn::StepObserver& o) : env(e), train(t), to_limit(!t), observer(o) {}
+  Run(GoalEnv& e, bool t, bool train_to_limit, const learn::StepObserver& o)
+      : env(e), train(t), to_limit(!t || train_to_limit), observer(o) {}
   GoalEnv& env;
   bool train;
   // Deterministic episodes run to where the env ends them (the one scoring rule, learn/agent.hpp): the
   // top keeps proposing after the goal is reached unless the task ends there. Training episodes end at
-  // the goal, as in HAC.
+  // the goal, as in HAC, unless train_to_limit.
   bool to_limit;
   const learn::StepObserver& observer;
   GoalObs obs;                              // the current observation
@@ -119,7 +120,9 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     lc.ddpg.gamma = gamma.value_or(1.0 - 1.0 / h);
     lc.ddpg.q_min = -h;
     lc.ddpg.q_max = 0.0;
-    lc.terminal_on_success = true;
+    // Reaching its goal ends a level's sequence, so its reward 0 is terminal; the top's sequence goes on
+    // after the goal when training episodes run to the time limit.
+    lc.terminal_on_success = !(i == top_ && cfg_.train_to_limit && !env.terminates_on_success());
     if (lc.demo_capacity > 0) {
       // demo_capacity holds demo_capacity / T expert episodes of T steps; each gives level i
       // ceil(actions / sequence length) attempt sequences, each one slot of max_steps transitions.
@@ -168,7 +171,7 @@ void HacAgent::update_reached(Run& run, bool env_success) const {
 
 learn::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train,
                                             const learn::StepObserver& observer) {
-  Run run(env, train, observer);
+  Run run(env, train, cfg_.train_to_limit, observer);
   run.obs = env.reset(seed);
   run.max_steps = env.max_episode_steps();
   run.goals.assign(levels_.size(), {});

@@ -35,7 +35,10 @@
 // every level has the same H.
 //
 // Test episodes (train = false) run every level without noise and without subgoal testing, store
-// nothing and count toward no metric.
+// nothing and count toward no metric. They run to the env's time limit (unless the task ends at its
+// goal): after the goal is reached the top keeps proposing, one env step per proposal while the goal
+// holds. With train_to_limit, training episodes run the same way and the top's transitions that reach
+// the goal keep their discount (flat HER's semantics: holding the goal is worth more than leaving it).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +55,8 @@ struct HacConfig {
   int levels = 2;                  // k >= 2 (one level is learn::FlatAgent)
   std::vector<int> H;              // H[i] = attempts level i gets per goal, for i < k-1 (k-1 entries)
   double subgoal_test_prob = 0.3;  // lambda: probability that a proposed subgoal is tested
+  bool train_to_limit = false;     // training episodes run to the time limit as test ones; the top's
+                                   // reward 0 is then not terminal (false: they end at the goal, as HAC)
   std::optional<double> gamma = 0.98;  // discount of every level; nullopt = 1 - 1/horizon(i) for level i
   learn::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
                                    // terminal_on_success are set per level by the agent

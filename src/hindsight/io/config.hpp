@@ -103,6 +103,8 @@ enum class NanPolicy { stop, skip };
     "HAC: probability (lambda) that a level tests its proposed subgoal")                                \
   X(bounded_critic, bool, true, anything(),                                                             \
     "HAC: critic output bounded to [-H, 0] by a negative sigmoid")                                      \
+  X(train_to_limit, bool, false, anything(),                                                            \
+    "HAC: training episodes run to the time limit as test ones (top's goal not terminal); false = end at the goal")\
   X(drop_trivial_hindsight, bool, false, anything(),                                                    \
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
