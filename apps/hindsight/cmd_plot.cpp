@@ -21,6 +21,7 @@ namespace {
 struct PlotArgs {
   std::vector<std::string> runs;
   std::optional<std::string> out, smooth, x;
+  std::vector<std::string> dashed;  // --dashed TEXT, in order
 };
 
 // Draws the runs' curves and prints every PNG written, then plots=<n> dir=<dir> last.
@@ -33,6 +34,7 @@ int run_plot(const PlotArgs& a) {
   opts.out_dir = a.out.value_or(io::run_paths(a.runs[0]).plots);
   opts.smooth = static_cast<int>(int_value("--smooth", a.smooth, 1, 100000).value_or(1));
   opts.x = a.x.value_or("env_steps");
+  opts.dashed = a.dashed;
   const auto result = plot::plot_runs(a.runs, opts);
   for (const auto& path : result.written) std::cout << path << "\n";
   for (const auto& name : result.empty) std::cout << "skipped " << name << " (no finite values)\n";
@@ -51,6 +53,11 @@ Command add_plot(CLI::App& app) {
   add_value_flag(*sub, "--smooth", a->smooth, "W",
                  "centred moving average over W points, in [1, 100000] (default 1: raw)");
   add_value_flag(*sub, "--x", a->x, "AXIS", "x axis: env_steps, epoch or wall_seconds (default env_steps)");
+  // One value per --dashed: a repeated flag adds a pattern (and never swallows the run directories after it).
+  sub->add_option("--dashed", a->dashed,
+                  "draw dashed the runs whose name contains TEXT, e.g. --dashed demos (repeatable)")
+      ->type_name("TEXT")
+      ->allow_extra_args(false);
   return {sub, [a] { return run_plot(*a); }};
 }
 

@@ -22,7 +22,9 @@ TEST(CliPlot, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot_cli");
   const std::string a = train_tiny_run(dir + "/runs", "FetchReach", 2, "run_name=a");
   const std::string b = train_tiny_run(dir + "/runs", "FetchReach", 2, "run_name=b norm_init=off");
-  const auto r = run_cli("plot '" + a + "' '" + b + "' --out '" + dir + "/cmp' --smooth 2 --x epoch");
+  // --dashed takes one word: the run directory after it is still plotted.
+  const auto r =
+      run_cli("plot '" + a + "' --dashed b '" + b + "' --out '" + dir + "/cmp' --smooth 2 --x epoch");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(dir_entries(dir + "/cmp"), kFlatFigures);
   for (const auto& f : kFlatFigures) {

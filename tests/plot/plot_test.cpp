@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/io/atomic_file.hpp"
 #include "support/media.hpp"
 
 namespace hindsight::plot {
@@ -99,6 +100,26 @@ TEST(PlotRuns, TwoRunsGiveOneNonEmptyPngPerMetric) {
   EXPECT_TRUE(result.empty.empty());
 }
 
+TEST(PlotFigures, DashedRunsAreThoseWhoseLabelContainsAPattern) {
+  EXPECT_TRUE(dashed_run("pnp-flat-demos-s1", {"demos"}));
+  EXPECT_TRUE(dashed_run("pnp-hac2-s1", {"demos", "hac2"}));
+  EXPECT_FALSE(dashed_run("pnp-flat-scratch-s1", {"demos"}));
+  EXPECT_FALSE(dashed_run("pnp-flat-demos-s1", {}));
+  EXPECT_FALSE(dashed_run("pnp-flat-demos-s1", {""}));  // an empty pattern marks nothing
+}
+
+TEST(PlotRuns, ADashedRunChangesTheImageAndOnlyThatRunsLines) {
+  const std::string dir = fresh_dir("plot");
+  const std::string a = fake_run(dir, "flat-scratch", kFlatCsv), b = fake_run(dir, "flat-demos", kFlatCsv);
+  const auto test_png = [&](const std::string& out, std::vector<std::string> dashed) {
+    plot_runs({a, b}, PlotOptions{.out_dir = dir + "/" + out, .dashed = std::move(dashed)});
+    return io::read_file(dir + "/" + out + "/test_success_rate.png");
+  };
+  const std::string solid = test_png("solid", {}), dashed = test_png("dashed", {"demos"});
+  EXPECT_NE(solid, dashed);
+  EXPECT_EQ(test_png("nomatch", {"nothing"}), solid);  // a pattern no run matches draws as before
+}
+
 TEST(PlotRuns, EveryXAxisWorks) {
   const std::string dir = fresh_dir("plot");
   const std::string a = fake_run(dir, "flat", kFlatCsv);
@@ -137,6 +158,8 @@ TEST(PlotRuns, BadInputIsAClearErrorAndWritesNothing) {
       error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .x = "steps"}); }).find("env_steps, epoch"),
       std::string::npos);
   EXPECT_NE(error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .smooth = 0}); }).find("smoothing"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { plot_runs({a}, PlotOptions{.out_dir = out, .dashed = {""}}); }).find("dashed-run"),
             std::string::npos);
   EXPECT_NE(
       error_of([&] { plot_runs({dir + "/nocsv"}, PlotOptions{.out_dir = out}); }).find("no progress.csv"),

@@ -165,12 +165,18 @@ std::vector<std::size_t> colour_groups(const std::vector<std::string>& labels) {
   return out;
 }
 
+bool dashed_run(const std::string& label, const std::vector<std::string>& patterns) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return !p.empty() && label.find(p) != std::string::npos; });
+}
+
 PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions& opts) {
   check(!run_dirs.empty(), "plot needs at least one run directory");
   check(opts.smooth >= 1, "smoothing width must be >= 1, got " + std::to_string(opts.smooth));
   check(opts.x == "env_steps" || opts.x == "epoch" || opts.x == "wall_seconds",
         "x axis must be env_steps, epoch or wall_seconds, got '" + opts.x + "'");
   check(!opts.out_dir.empty(), "plot needs an output directory");
+  for (const auto& p : opts.dashed) check(!p.empty(), "a dashed-run pattern must not be empty");
   const auto gnuplot = io::find_on_path("gnuplot");
   check(gnuplot.has_value(), "gnuplot not found on PATH (Debian: apt-get install gnuplot-nox)");
 
@@ -238,9 +244,9 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
         for (std::size_t k = 0; k < xs.size(); ++k) d << xs[k] << ' ' << ys[k] << '\n';
         write_scratch(data, d.str());
         // One run: a colour per level. Several runs: a colour per configuration (the seeds of one share
-        // it and differ in point shape), a dash pattern per level.
+        // it and differ in point shape), a dash pattern per level. A dashed run starts one pattern later.
         const std::size_t colour = runs.size() > 1 ? groups[ri] : li;
-        const std::size_t dash = runs.size() > 1 ? li : 0;
+        const std::size_t dash = (runs.size() > 1 ? li : 0) + (dashed_run(run.label, opts.dashed) ? 1 : 0);
         const std::size_t shape = runs.size() > 1 ? seed_index[ri] : 0;
         std::string title = run.label;
         if (fig.per_level) {  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + substr

@@ -14,6 +14,7 @@ struct PlotOptions {
   std::string x = "env_steps";  // x axis: env_steps, epoch or wall_seconds
   int width = 800;              // image width in pixels
   int height = 480;             // image height in pixels
+  std::vector<std::string> dashed;  // runs whose label contains one of these are drawn dashed
 };
 
 // One figure: its file stem and the progress.csv columns it draws (per level, or a single column).
@@ -37,6 +38,8 @@ std::string run_label(const std::string& run_dir);
 std::string seed_group(const std::string& label);
 // Per label, the index of its seed group in order of first appearance: the colour of its curves.
 std::vector<std::size_t> colour_groups(const std::vector<std::string>& labels);
+// Whether a run with this label is drawn dashed: its label contains one of the (non-empty) patterns.
+bool dashed_run(const std::string& label, const std::vector<std::string>& patterns);
 // What plot_runs wrote.
 struct PlotResult {
   std::vector<std::string> written;  // PNG paths

@@ -324,7 +324,9 @@ void Trainer::save_epoch(int epoch, const std::map<std::string, double>& row, bo
 
 void Trainer::write_plots() {
   try {
-    plot::plot_runs({run_dir_}, plot::PlotOptions{io::run_paths(run_dir_).plots});
+    plot::PlotOptions opts;
+    opts.out_dir = io::run_paths(run_dir_).plots;
+    plot::plot_runs({run_dir_}, opts);
   } catch (const std::exception& e) {
     // Curves are a convenience: a missing gnuplot or a full disk must not stop hours of training.
     if (!plot_warned_) {
