@@ -106,6 +106,8 @@ TEST(Config, PresetsHoldTheirDocumentedValues) {
     EXPECT_TRUE(hac.bounded_critic) << env;
     EXPECT_EQ(hac.subgoal_test_prob, 0.3) << env;
   }
+  // PickAndPlace's training episodes run to the time limit, as the one scoring rule's test episodes.
+  EXPECT_TRUE(load_config_file(find_preset("FetchPickAndPlace", dir)).train_to_limit);
   // The from-scratch flat presets: the data of 8 (Push) and 16 (PickAndPlace) baselines workers per cycle,
   // the published multi-worker runs', on one rank per core, tested on 100 episodes per epoch.
   for (const auto& [env, workers, epochs] : {std::tuple{"FetchPush", 8, 20}, std::tuple{"FetchPickAndPlace", 16, 35}}) {
