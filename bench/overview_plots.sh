@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One test-success figure per Fetch task from the per-epoch CSVs kept in docs/results/: flat and 2 levels
+# from scratch, and with demonstrations (dashed), every run scored by the one rule (at the goal at the
+# episode's last step). Runs measured under the old HAC rule are left out. Writes
+# docs/images/overview-<task>/test_success_rate.png, beside the published from-scratch medians' points.
+# Usage: bench/overview_plots.sh        env: BUILD_DIR (build)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="${BUILD_DIR:-$root/build}/hindsight"
+res="$root/docs/results"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# A run directory named LABEL holding CSV as its progress.csv (hindsight plot reads nothing else).
+add() {  # task label csv
+  [ -f "$3" ] || return 0
+  mkdir -p "$tmp/$1/$2"
+  cp "$3" "$tmp/$1/$2/progress.csv"
+  printf '# copied from %s\n' "${3#"$root"/}" >"$tmp/$1/$2/config.yaml"
+}
+for s in 1 2 3; do
+  add push "flat-scratch-s$s" "$res/FetchPush-scratch-s$s-progress.csv"
+  add push "hac2-scratch-s$s" "$res/hac/push-hac2-scratch-tl-s$s-progress.csv"
+  add push "flat-demos-s$s" "$res/FetchPush-demos-np1-s$s-progress.csv"
+  add pnp "flat-scratch-s$s" "$res/FetchPickAndPlace-scratch-s$s-progress.csv"
+  add pnp "flat-demos-s$s" "$res/pnp-flat-demos-t100-np1-s$s-progress.csv"
+  add pnp "hac2-demos-s$s" "$res/hac/pnp-hac2-demos-tl-t100-np1-s$s-progress.csv"
+done
+# The published from-scratch medians (TianhongDai's port, 5 seeds; 8 workers on Push, 16 on PickAndPlace).
+published() {  # task label steps_to_0.5 steps_to_0.9
+  mkdir -p "$tmp/$1/$2"
+  printf 'epoch,env_steps,episodes,wall_seconds,test/success_rate\n1,%s,0,0,0.5\n2,%s,0,0,0.9\n' "$3" "$4" \
+    >"$tmp/$1/$2/progress.csv"
+  echo "# published points" >"$tmp/$1/$2/config.yaml"
+}
+published push published-median-8workers 480000 640000
+published pnp published-median-16workers 900000 2600000
+for task in push pnp; do
+  name=$([ "$task" = push ] && echo FetchPush || echo FetchPickAndPlace)
+  "$bin" plot "$tmp/$task"/* --out "$tmp/plots-$task" --dashed demos >/dev/null
+  mkdir -p "$root/docs/images/overview-$name"
+  cp "$tmp/plots-$task/test_success_rate.png" "$root/docs/images/overview-$name/test_success_rate.png"
+  echo "overview: docs/images/overview-$name/test_success_rate.png"
+done
