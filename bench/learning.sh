@@ -9,7 +9,7 @@
 # Usage: bench/learning.sh CONFIG SEEDS EPOCHS [RANKS] [key=value ...]
 #   CONFIG  a preset file (e.g. configs/flat/FetchPush-demos.yaml)
 #   SEEDS   e.g. "1 2 3" (the seeds run one after another; PARALLEL=1 runs them all at once)
-#   EPOCHS  epochs per run
+#   EPOCHS  epochs per run (a run directory OUT/NAME[-npRANKS]-sSEED that exists already is refused)
 #   RANKS   MPI ranks per run, started with mpirun here (default: none given, the config's own `ranks`
 #           decides; `ranks: auto` presets start one rank per core themselves)
 # env: BUILD_DIR (build; a copy of a build for a long run holds hindsight, libhindsight.so and
@@ -44,6 +44,8 @@ train() {  # seed [key=value ...]
   local seed="$1"
   shift
   local run="$name$tag-s$seed"
+  # train never overwrites a run (it would add a "-2" suffix) while the summary reads $run: refuse instead.
+  [ ! -e "$out/$run" ] || { echo "learning bench: $out/$run exists; use a fresh OUT or NAME" >&2; return 1; }
   local cmd=("$bin" train --config "$config" --seed "$seed" --epochs "$epochs" --out "$out" run_name="$run" "$@")
   if [ "${ranks:-1}" -gt 1 ]; then cmd=("${MPIEXEC:-mpirun}" -n "$ranks" "${cmd[@]}"); fi
   echo "learning bench: ${cmd[*]}" >&2
