@@ -201,9 +201,11 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
   for (const auto& r : runs) labels.push_back(r.label);
   const std::vector<std::size_t> groups = colour_groups(labels);
   std::vector<std::size_t> seed_index(runs.size(), 0);
+  std::vector<std::size_t> dash_offset(runs.size(), 0);  // 1 for the runs drawn dashed
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto before = groups.begin() + static_cast<std::ptrdiff_t>(i);
     seed_index[i] = static_cast<std::size_t>(std::count(groups.begin(), before, groups[i]));
+    dash_offset[i] = dashed_run(labels[i], opts.dashed) ? 1 : 0;
   }
 
   const TempDir tmp;
@@ -246,7 +248,7 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
         // One run: a colour per level. Several runs: a colour per configuration (the seeds of one share
         // it and differ in point shape), a dash pattern per level. A dashed run starts one pattern later.
         const std::size_t colour = runs.size() > 1 ? groups[ri] : li;
-        const std::size_t dash = (runs.size() > 1 ? li : 0) + (dashed_run(run.label, opts.dashed) ? 1 : 0);
+        const std::size_t dash = (runs.size() > 1 ? li : 0) + dash_offset[ri];
         const std::size_t shape = runs.size() > 1 ? seed_index[ri] : 0;
         std::string title = run.label;
         if (fig.per_level) {  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on " " + substr
