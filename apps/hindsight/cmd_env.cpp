@@ -59,6 +59,13 @@ int run_env(const EnvArgs& a) {
   j["action_space"] = box_json(env->action_space());
   j["observation_space"] = box_json(env->observation_space());
   j["goal_space"] = box_json(env->goal_space());
+  // Where the upper HAC levels propose by default (subgoal_low/subgoal_high replace low/high).
+  if (const SubgoalSpec sg = env->default_subgoal_spec(); !sg.obs_indices.empty()) {
+    j["subgoal_space"] = {{"obs_indices", sg.obs_indices},
+                          {"low", sg.bounds.low},
+                          {"high", sg.bounds.high},
+                          {"thresholds", sg.thresholds}};
+  }
   j["max_episode_steps"] = env->max_episode_steps();
   j["control_dt"] = env->control_dt();
   const GoalObs o = env->reset(seed);

@@ -19,6 +19,10 @@ TEST(CliEnv, JsonHasSpacesAndFirstObservation) {
   EXPECT_EQ(j["desired_goal"].size(), 3u);
   EXPECT_EQ(j["action_space"]["low"][0], -1.0);
   EXPECT_EQ(j["max_episode_steps"], 50);
+  // The default subgoal space: gripper and block, the block from the table top (0.4 m) up.
+  EXPECT_EQ(j["subgoal_space"]["obs_indices"], (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(j["subgoal_space"]["low"][5], 0.4);
+  EXPECT_EQ(j["subgoal_space"]["thresholds"].size(), 6u);
   // The same seed prints the same observation.
   EXPECT_EQ(run_cli("env FetchPickAndPlace --reset --seed 3 --json").out, r.out);
 }

@@ -23,6 +23,11 @@ TEST(HacCli, BadHierarchySettingsAreOneErrorLineAndNoRun) {
       {"levels=2 subgoal=0,7", "observation index 7 is beyond the MountainCarContinuous observation (2 values)"},
       {"levels=2 subgoal=velocity", "expected 'default' or comma-separated observation indices"},
       {"levels=1 subgoal=0,7", "levels=1 has no subgoals"},  // a flat run is told it has no subgoals
+      // One noise list for every level, but level 0 acts with 1 dimension and level 1 proposes 2.
+      {"levels=2 noise_std=[0.02,0.01]", "noise_std for level 0 has 2 values but its actions (the env's) have 1"},
+      {"levels=2 level1.noise_std=[0.02]", "noise_std for level 1 has 1 values but its actions (subgoals) have 2"},
+      {"levels=2 subgoal_low=[-1.2]", "subgoal_low has 1 values but the MountainCarContinuous subgoal space has 2"},
+      {"levels=2 level1.noise_std=[0.02,-0.01]", "level1.noise_std: noise_std entries must be >= 0"},
   };
   for (const auto& [args, message] : cases) {
     const auto r = run_cli("train --env MountainCarContinuous --out " + out + " " + args);

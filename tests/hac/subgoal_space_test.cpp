@@ -58,6 +58,45 @@ TEST(HacSubgoalSpace, RefusesSpacesThatDoNotFitTheEnv) {
   EXPECT_THROW(validate_subgoal_spec(s, *env), Error);
 }
 
+TEST(HacSubgoalSpace, GivenBoundsReplaceTheEnvsAndKeepEverythingElse) {
+  const auto env = make_env("FetchPush");
+  const SubgoalSpec block = subgoal_spec_from_name(*env, "3,4,5");
+  // The block of FetchPush stays on the table: its height bounded to a band around where it rests.
+  const std::vector<double> low{1.05, 0.4, 0.4}, high{1.55, 1.1, 0.45};
+  const SubgoalSpec both = with_bounds(block, *env, low, high);
+  EXPECT_EQ(both.bounds.low, low);
+  EXPECT_EQ(both.bounds.high, high);
+  EXPECT_EQ(both.obs_indices, block.obs_indices);
+  EXPECT_EQ(both.thresholds, block.thresholds);
+  EXPECT_EQ(both.marker_offsets, block.marker_offsets);
+  // One side given: the other stays the env's; none given: the spec is unchanged.
+  const SubgoalSpec high_only = with_bounds(block, *env, std::nullopt, std::vector<double>{1.55, 1.1, 0.45});
+  EXPECT_EQ(high_only.bounds.low, block.bounds.low);
+  EXPECT_EQ(high_only.bounds.high[2], 0.45);
+  EXPECT_EQ(with_bounds(block, *env, std::nullopt, std::nullopt).bounds.high, block.bounds.high);
+}
+
+TEST(HacSubgoalSpace, RefusesBoundsOfTheWrongSizeOrOrder) {
+  const auto env = make_env("FetchPush");
+  const SubgoalSpec block = subgoal_spec_from_name(*env, "3,4,5");
+  const auto error = [&](std::optional<std::vector<double>> low, std::optional<std::vector<double>> high) {
+    try {
+      with_bounds(block, *env, low, high);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error(std::vector<double>{1.0, 0.4}, std::nullopt)
+                .find("subgoal_low has 2 values but the FetchPush subgoal space has 3 dimensions"),
+            std::string::npos);
+  EXPECT_NE(error(std::nullopt, std::vector<double>(6, 2.0)).find("subgoal_high has 6 values"), std::string::npos);
+  // A high below the env's low (block height 0.3 < the table) leaves nothing to propose.
+  EXPECT_NE(error(std::nullopt, std::vector<double>{1.55, 1.1, 0.3}).find("dimension 2 has low"), std::string::npos);
+  EXPECT_NE(error(std::vector<double>{1.0, 0.4, 0.5}, std::vector<double>{1.5, 1.1, 0.5}).find("dimension 2"),
+            std::string::npos);
+}
+
 TEST(HacSubgoalSpace, ProjectPicksTheIndexedEntries) {
   SubgoalSpec s{{2, 0}, Box{{0, 0}, {1, 1}}, {0.1, 0.1}, {}};
   const std::vector<double> obs{10, 11, 12};

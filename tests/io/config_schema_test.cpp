@@ -103,6 +103,9 @@ TrainConfig unusual_config() {
   c.drop_trivial_hindsight = true;
   c.train_to_limit = true;
   c.subgoal = "null";
+  c.subgoal_low = std::vector<double>{1.05, -0.0, 1e-300};
+  c.subgoal_high = std::vector<double>{};
+  c.noise_std = std::vector<double>{0.02, 0.01};
   c.nan_policy = NanPolicy::skip;
   return c;
 }
@@ -146,7 +149,7 @@ TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
   EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
-  EXPECT_EQ(keys, 46);
+  EXPECT_EQ(keys, 49);
 }
 
 TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
@@ -155,7 +158,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   std::string line;
   int lines = 0;
   while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 46);
+  EXPECT_EQ(lines, 49);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
                                "uint64", "  H ", "list<int>|auto", "  gamma ", "float|auto"}) {

@@ -319,6 +319,33 @@ TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
             "subgoal is '3,4,5' but levels=1 has no subgoals; set levels >= 2 or drop it");
   c.levels = 2;
   EXPECT_NO_THROW(validate(c));
+  c.levels = 1;
+  c.subgoal = "default";
+  c.subgoal_high = std::vector<double>{1.5, 1.1, 0.45};
+  EXPECT_EQ(error_of([&] { validate(c); }),
+            "subgoal_low/subgoal_high are set but levels=1 has no subgoals; set levels >= 2 or drop them");
+}
+
+TEST(Config, NoiseStdIsAListPerLevelOrAuto) {
+  TrainConfig c;
+  EXPECT_FALSE(c.noise_std.has_value());
+  apply_overrides(c, {"levels=2", "noise_std=[0.1]", "level1.noise_std=[0.02, 0.01]"});
+  EXPECT_EQ(for_level(c, 0).noise_std, (std::vector<double>{0.1}));
+  EXPECT_EQ(for_level(c, 1).noise_std, (std::vector<double>{0.02, 0.01}));
+  EXPECT_EQ(override_error("noise_std=[0.1, -1]"), "override 'noise_std=[0.1, -1]': noise_std entries must be >= 0 (or be auto), got [0.1, -1]");
+}
+
+TEST(Config, SubgoalBoundsAreListsOfNumbersOrAuto) {
+  TrainConfig c;
+  EXPECT_FALSE(c.subgoal_low.has_value());
+  apply_overrides(c, {"subgoal_low=[1.05, 0.4, 4e-1]", "subgoal_high=1.55,1.1,0.45"});
+  EXPECT_EQ(c.subgoal_low, (std::vector<double>{1.05, 0.4, 0.4}));
+  EXPECT_EQ(c.subgoal_high, (std::vector<double>{1.55, 1.1, 0.45}));
+  apply_override(c, "subgoal_low=auto");
+  EXPECT_FALSE(c.subgoal_low.has_value());
+  EXPECT_EQ(override_error("subgoal_high=[1.5, high]"),
+            "override 'subgoal_high=[1.5, high]': key 'subgoal_high' expects a list of finite numbers, got item 'high'");
+  expect_load_error("subgoal_low: [1.0, .nan]\n", "key 'subgoal_low' expects a list of finite numbers, got item '.nan'");
 }
 
 TEST(Config, InputThatLoopsYamlCppIsASyntaxErrorAndReturns) {

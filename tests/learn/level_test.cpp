@@ -175,6 +175,30 @@ TEST(Level, ActionsStayInsideTheBoundsAndRandomEpsExplores) {
             l.act(std::vector<double>{0.1, 0.2}, std::vector<double>{0.3}, false, r2));
 }
 
+TEST(Level, NoiseStdIsInActionUnitsPerDimension) {
+  // bounded_spec's half ranges are 2 and 0.5: noise_eps 0.3 is a std of 0.6 and 0.15 in action units.
+  LevelConfig eps = small_config(), units = small_config(), first_quiet = small_config();
+  eps.random_eps = units.random_eps = first_quiet.random_eps = 0.0;
+  eps.noise_eps = 0.3;
+  units.noise_std = {0.6, 0.15};
+  first_quiet.noise_std = {0.0, 0.15};
+  const Level a(bounded_spec(), eps, 1), b(bounded_spec(), units, 1), c(bounded_spec(), first_quiet, 1);
+  const std::vector<double> obs{0.1, 0.2}, goal{0.3};
+  Rng quiet(9);
+  const auto mean = a.act(obs, goal, false, quiet);  // same seed 1: the same networks in a, b and c
+  for (int i = 0; i < 20; ++i) {
+    Rng ra(100 + i), rb(100 + i), rc(100 + i);
+    const auto x = a.act(obs, goal, true, ra), y = b.act(obs, goal, true, rb), z = c.act(obs, goal, true, rc);
+    EXPECT_NEAR(x[0], y[0], 1e-9);
+    EXPECT_NEAR(x[1], y[1], 1e-9);
+    EXPECT_NEAR(z[0], mean[0], 1e-6);  // no noise on the first dimension
+    EXPECT_NEAR(z[1], y[1], 1e-9);     // the same draw on the second
+  }
+  LevelConfig wrong = small_config();
+  wrong.noise_std = {0.1};
+  EXPECT_THROW(Level(bounded_spec(), wrong, 1), Error);
+}
+
 TEST(Level, InputsAreClippedThenNormalized) {
   Level l(bounded_spec(), small_config(), 1);
   // Statistics: obs dim 0 has mean 1, std 2; dim 1 constant 0 (std floored at eps); goal mean 0 std 1.

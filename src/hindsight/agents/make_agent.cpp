@@ -44,6 +44,7 @@ learn::LevelConfig flat_level_config(const TrainConfig& cfg, const GoalEnv& env,
   lc.buffer_size = static_cast<std::size_t>(share.buffer_size);
   lc.batch_size = share.batch_size;
   lc.noise_eps = cfg.noise_eps;
+  lc.noise_std = cfg.noise_std.value_or(std::vector<double>{});
   lc.random_eps = cfg.random_eps;
   lc.drop_trivial_hindsight = cfg.drop_trivial_hindsight;
   lc.skip_non_finite_updates = cfg.nan_policy == NanPolicy::skip;
@@ -80,7 +81,10 @@ Setup make_setup(const TrainConfig& cfg, int rank, int ranks, const std::string&
   // A flat agent has no subgoals: a task file whose achieved goal is not observed has no default subgoal
   // space, and needs none (validate() refuses a subgoal name with one level).
   SubgoalSpec subgoals;
-  if (cfg.levels > 1 || cfg.subgoal != "default") subgoals = hac::subgoal_spec_from_name(*s.env, cfg.subgoal);
+  if (cfg.levels > 1 || cfg.subgoal != "default") {
+    subgoals = hac::with_bounds(hac::subgoal_spec_from_name(*s.env, cfg.subgoal), *s.env, cfg.subgoal_low,
+                                cfg.subgoal_high);
+  }
   if (cfg.levels == 1) {
     s.agent = std::make_unique<learn::FlatAgent>(*s.env, flat_level_config(for_level(cfg, 0), *s.env, ranks), cfg.seed);
   } else {

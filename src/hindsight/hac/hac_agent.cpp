@@ -123,6 +123,11 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     // Reaching its goal ends a level's sequence, so its reward 0 is terminal; the top's sequence goes on
     // after the goal when training episodes run to the time limit.
     lc.terminal_on_success = !(i == top_ && cfg_.train_to_limit && !env.terminates_on_success());
+    check(lc.noise_std.empty() || lc.noise_std.size() == ls.action_space.size(),
+          "noise_std for level " + std::to_string(i) + " has " + std::to_string(lc.noise_std.size()) +
+              " values but its actions (" + (i == 0 ? "the env's" : "subgoals") + ") have " +
+              std::to_string(ls.action_space.size()) + " dimensions; give each level its own: level" +
+              std::to_string(i) + ".noise_std=[...]");
     if (lc.demo_capacity > 0) {
       // demo_capacity holds demo_capacity / T expert episodes of T steps; each gives level i
       // ceil(actions / sequence length) attempt sequences, each one slot of max_steps transitions.

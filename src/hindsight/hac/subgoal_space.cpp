@@ -64,6 +64,26 @@ SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name) 
   return s;
 }
 
+SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& low,
+                        const std::optional<std::vector<double>>& high) {
+  const std::size_t n = spec.obs_indices.size();
+  const auto replace = [&](const std::optional<std::vector<double>>& given, const char* key, std::vector<double>& to) {
+    if (!given) return;
+    check(given->size() == n, std::string(key) + " has " + std::to_string(given->size()) + " values but the " +
+                                  env.name() + " subgoal space has " + std::to_string(n) + " dimensions");
+    to = *given;
+  };
+  replace(low, "subgoal_low", spec.bounds.low);
+  replace(high, "subgoal_high", spec.bounds.high);
+  for (std::size_t i = 0; i < n; ++i) {
+    check(spec.bounds.low[i] < spec.bounds.high[i],
+          "subgoal bounds: dimension " + std::to_string(i) + " has low " + std::to_string(spec.bounds.low[i]) +
+              " >= high " + std::to_string(spec.bounds.high[i]) + " (subgoal_low/subgoal_high or the env's)");
+  }
+  validate_subgoal_spec(spec, env);
+  return spec;
+}
+
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env) {
   const std::string where = env.name() + " subgoal space: ";
   const std::size_t n = spec.obs_indices.size(), obs = env.observation_space().size();

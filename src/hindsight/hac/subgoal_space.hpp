@@ -1,6 +1,7 @@
 #pragma once
 // The space in which HAC levels above the bottom propose subgoals: which observation entries make up
 // a subgoal, where subgoals may lie, and when one counts as reached (per-dimension thresholds).
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,6 +14,10 @@ namespace hindsight::hac {
 // observation indices ("3,4,5") keeps those dimensions of the default space, in that order, with their
 // bounds and thresholds (e.g. only the block position on the Fetch tasks). Throws Error naming the problem.
 SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name);
+// spec with its bounds replaced where given (low and/or high, one value per subgoal dimension), as HAC
+// users bound proposals to the reachable space; throws Error on a wrong count or low >= high.
+SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& low,
+                        const std::optional<std::vector<double>>& high);
 // Throws Error unless spec fits env: at least one index, every index inside the observation, one bound
 // pair and one threshold per index, finite bounds with low < high, thresholds > 0, markers inside.
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env);

@@ -303,6 +303,8 @@ void validate(const TrainConfig& config) {
   // Likewise a subgoal space that a flat agent would silently ignore.
   check(config.subgoal == "default" || config.levels > 1,
         "subgoal is '" + config.subgoal + "' but levels=1 has no subgoals; set levels >= 2 or drop it");
+  check((!config.subgoal_low && !config.subgoal_high) || config.levels > 1,
+        "subgoal_low/subgoal_high are set but levels=1 has no subgoals; set levels >= 2 or drop them");
   if (config.demos > 0) {
     check(config.env.rfind("Fetch", 0) == 0,
           "demos need a task with a scripted expert (the Fetch tasks), not '" + config.env + "'");
@@ -330,7 +332,7 @@ void validate(const TrainConfig& config) {
 const std::vector<std::string>& level_keys() {
   static const std::vector<std::string> keys = {
       "hidden",    "actor_lr",     "critic_lr", "gamma",          "polyak",          "target_networks",
-      "action_l2", "noise_eps",    "random_eps", "her_strategy",  "replay_k",        "batch_size",
+      "action_l2", "noise_eps",    "noise_std", "random_eps", "her_strategy",  "replay_k",        "batch_size",
       "buffer_size", "clip_obs",   "norm_eps",  "norm_clip",      "bounded_critic",  "demo_batch_size",
       "bc_weight", "q_filter"};
   return keys;

@@ -68,7 +68,10 @@ enum class NanPolicy { stop, skip };
   X(action_l2, double, 1.0, at_least(0),                                                                \
     "L2 penalty on the actor's actions (scaled to [-1, 1])")                                            \
   X(noise_eps, double, 0.2, within(0, 1),                                                               \
-    "std of Gaussian exploration noise, as a fraction of the action range")                             \
+    "std of Gaussian exploration noise, as a fraction of each action dimension's half range")           \
+  X(noise_std, std::optional<std::vector<double>>, std::nullopt, auto_or(list_at_least(0.0)),           \
+    "std of the exploration noise per action dimension, in action units (HAC's subgoal noise: "         \
+    "level1.noise_std=[...]); auto = noise_eps of each half range")                                     \
   X(random_eps, double, 0.3, within(0, 1),                                                              \
     "probability of a uniformly random exploratory action")                                             \
   X(her_strategy, HerStrategy, HerStrategy::future, anything(),                                         \
@@ -109,6 +112,10 @@ enum class NanPolicy { stop, skip };
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
     "HAC: name of the subgoal space (checked against the env)")                                         \
+  X(subgoal_low, std::optional<std::vector<double>>, std::nullopt, anything(),                          \
+    "HAC: lowest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's")  \
+  X(subgoal_high, std::optional<std::vector<double>>, std::nullopt, anything(),                         \
+    "HAC: highest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's") \
   X(best_episodes, int, 100, at_least(0),                                                               \
     "best.ckpt: an epoch with test success within 0.2 of the best is re-measured on this many; 0 = never")\
   X(demos, int, 0, at_least(0),                                                                         \

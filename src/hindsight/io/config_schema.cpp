@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/io/atomic_file.hpp"
@@ -167,12 +168,11 @@ struct Codec<std::string> {
   static std::string format(const std::string& v) { return quote(v); }
 };
 
-template <>
-struct Codec<std::vector<int>> {
-  static constexpr const char* type = "list<int>";
-  // A YAML sequence, or text "[64, 64]" / "64,64" / "64" / "[]" (overrides and scalars in YAML).
-  static std::vector<int> parse(const std::string& key, const Raw& raw) {
-    const std::string expects = "a list of integers";
+// A list of numbers: a YAML sequence, or text "[64, 64]" / "64,64" / "64" / "[]" (overrides and scalars in
+// YAML). Item is int or double.
+template <class Item>
+struct ListCodec {
+  static std::vector<Item> parse(const std::string& key, const Raw& raw, const std::string& expects) {
     if (raw.kind == Raw::Kind::mapping) type_error(key, expects, "a mapping");
     std::vector<std::string> items = raw.items;
     if (raw.kind == Raw::Kind::scalar) {
@@ -186,18 +186,44 @@ struct Codec<std::vector<int>> {
         if (t.empty()) items.emplace_back();  // a trailing comma leaves an empty item: reject it
       }
     }
-    std::vector<int> v;
+    std::vector<Item> v;
     for (const auto& item : items) {
-      const auto x = to_integer<int>(item);
+      std::optional<Item> x;
+      if constexpr (std::is_same_v<Item, double>) {
+        x = to_double(item);
+      } else {
+        x = to_integer<Item>(item);
+      }
       if (!x) type_error(key, expects, "item '" + std::string(trim(item)) + "'");
       v.push_back(*x);
     }
     return v;
   }
-  static std::string format(const std::vector<int>& v) {
+  static std::string format(const std::vector<Item>& v) {
     std::string s = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if constexpr (std::is_same_v<Item, double>) {
+        s += (i ? ", " : "") + format_double(v[i]);
+      } else {
+        s += (i ? ", " : "") + std::to_string(v[i]);
+      }
+    }
     return s + "]";
+  }
+};
+
+template <>
+struct Codec<std::vector<int>> : ListCodec<int> {
+  static constexpr const char* type = "list<int>";
+  static std::vector<int> parse(const std::string& key, const Raw& raw) {
+    return ListCodec::parse(key, raw, "a list of integers");
+  }
+};
+template <>
+struct Codec<std::vector<double>> : ListCodec<double> {
+  static constexpr const char* type = "list<float>";
+  static std::vector<double> parse(const std::string& key, const Raw& raw) {
+    return ListCodec::parse(key, raw, "a list of finite numbers");
   }
 };
 
@@ -279,9 +305,10 @@ auto auto_or(Rule<Pred> inner) {
                                                         : inner.what + " (or be auto)";
   return make_rule(std::move(what), [ok = inner.ok](const auto& v) { return !v || ok(*v); });
 }
-auto list_at_least(int lo) {
-  return make_rule("entries must be >= " + std::to_string(lo), [lo](const std::vector<int>& v) {
-    return std::all_of(v.begin(), v.end(), [lo](int x) { return x >= lo; });
+// Every entry of a list (of int or double) >= lo.
+auto list_at_least(double lo) {
+  return make_rule("entries must be >= " + format_double(lo), [lo](const auto& v) {
+    return std::all_of(v.begin(), v.end(), [lo](auto x) { return static_cast<double>(x) >= lo; });
   });
 }
 auto non_empty_list_at_least(int lo) {

@@ -61,6 +61,10 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
               spec_.action_space.low[i] < spec_.action_space.high[i],
           "a level's action space needs finite bounds with low < high");
   }
+  check(cfg_.noise_std.empty() || cfg_.noise_std.size() == spec_.action_space.size(),
+        "noise_std has " + std::to_string(cfg_.noise_std.size()) + " values but the level's actions have " +
+            std::to_string(spec_.action_space.size()) + " dimensions");
+  for (double s : cfg_.noise_std) check(std::isfinite(s) && s >= 0, "noise_std entries must be finite and >= 0");
 }
 
 void Level::set_normalizers(learn::Normalizer obs, learn::Normalizer goal) {
@@ -112,7 +116,11 @@ std::vector<double> Level::act(std::span<const double> obs, std::span<const doub
   learner_.act(input, u);
   std::vector<double> unit(u.begin(), u.end());
   if (explore) {
-    for (auto& v : unit) v = std::clamp(v + cfg_.noise_eps * rng.normal(), -1.0, 1.0);
+    for (std::size_t i = 0; i < na; ++i) {
+      // The std in the actor's [-1, 1] units: noise_eps, or noise_std over the dimension's half range.
+      const double sd = cfg_.noise_std.empty() ? cfg_.noise_eps : cfg_.noise_std[i] / (0.5 * (b.high[i] - b.low[i]));
+      unit[i] = std::clamp(unit[i] + sd * rng.normal(), -1.0, 1.0);
+    }
     if (rng.uniform01() < cfg_.random_eps) {
       for (auto& v : unit) v = rng.uniform(-1.0, 1.0);
     }

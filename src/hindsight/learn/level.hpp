@@ -38,7 +38,8 @@ struct LevelConfig {
   int replay_k = 4;                                                // HER relabel ratio
   std::size_t buffer_size = 1000000;                               // transitions
   int batch_size = 256;                                            // transitions per update
-  double noise_eps = 0.2;                                          // Gaussian noise std, fraction of range
+  double noise_eps = 0.2;                                          // Gaussian noise std, fraction of half range
+  std::vector<double> noise_std;  // Gaussian noise std per action dimension, action units; empty = noise_eps
   double random_eps = 0.3;                                         // probability of a uniform random action
   bool terminal_on_success = false;   // HAC: a transition with reward 0 (goal reached) ends: discount 0
   bool drop_trivial_hindsight = false;  // HER never relabels with a goal reached already (HerSampler)
