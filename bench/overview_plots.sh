@@ -2,7 +2,8 @@
 # One test-success figure per Fetch task from the per-epoch CSVs kept in docs/results/: flat and 2 levels
 # from scratch, and with demonstrations (dashed), every run scored by the one rule (at the goal at the
 # episode's last step). Runs measured under the old HAC rule are left out. Writes
-# docs/images/overview-<task>/test_success_rate.png, beside the published from-scratch medians' points.
+# docs/images/overview-<task>/test_success_rate.png, beside the published from-scratch medians' points,
+# and flat from scratch alone beside those points: docs/images/{push,pnp}-scratch/test_success_rate.png.
 # Usage: bench/overview_plots.sh        env: BUILD_DIR (build)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,4 +42,9 @@ for task in push pnp; do
   mkdir -p "$root/docs/images/overview-$name"
   cp "$tmp/plots-$task/test_success_rate.png" "$root/docs/images/overview-$name/test_success_rate.png"
   echo "overview: docs/images/overview-$name/test_success_rate.png"
+  # Flat from scratch alone beside the published points (results.md's from-scratch sections).
+  "$bin" plot "$tmp/$task"/flat-scratch-* "$tmp/$task"/published-* --out "$tmp/scratch-$task" >/dev/null
+  mkdir -p "$root/docs/images/$task-scratch"
+  cp "$tmp/scratch-$task/test_success_rate.png" "$root/docs/images/$task-scratch/test_success_rate.png"
+  echo "overview: docs/images/$task-scratch/test_success_rate.png"
 done
