@@ -65,6 +65,10 @@ Level::Level(LevelSpec spec, LevelConfig cfg, std::uint64_t seed)
         "noise_std has " + std::to_string(cfg_.noise_std.size()) + " values but the level's actions have " +
             std::to_string(spec_.action_space.size()) + " dimensions");
   for (double s : cfg_.noise_std) check(std::isfinite(s) && s >= 0, "noise_std entries must be finite and >= 0");
+  // The std in the actor's [-1, 1] units: noise_eps, or noise_std over the dimension's half range.
+  const Box& b = spec_.action_space;
+  unit_noise_.resize(b.size(), cfg_.noise_eps);
+  for (std::size_t i = 0; i < cfg_.noise_std.size(); ++i) unit_noise_[i] = cfg_.noise_std[i] / (0.5 * (b.high[i] - b.low[i]));
 }
 
 void Level::set_normalizers(learn::Normalizer obs, learn::Normalizer goal) {
@@ -116,11 +120,7 @@ std::vector<double> Level::act(std::span<const double> obs, std::span<const doub
   learner_.act(input, u);
   std::vector<double> unit(u.begin(), u.end());
   if (explore) {
-    for (std::size_t i = 0; i < na; ++i) {
-      // The std in the actor's [-1, 1] units: noise_eps, or noise_std over the dimension's half range.
-      const double sd = cfg_.noise_std.empty() ? cfg_.noise_eps : cfg_.noise_std[i] / (0.5 * (b.high[i] - b.low[i]));
-      unit[i] = std::clamp(unit[i] + sd * rng.normal(), -1.0, 1.0);
-    }
+    for (std::size_t i = 0; i < na; ++i) unit[i] = std::clamp(unit[i] + unit_noise_[i] * rng.normal(), -1.0, 1.0);
     if (rng.uniform01() < cfg_.random_eps) {
       for (auto& v : unit) v = rng.uniform(-1.0, 1.0);
     }

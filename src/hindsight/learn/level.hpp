@@ -153,6 +153,7 @@ class Level {
   // Scratch reused across updates (the update is the hot path).
   learn::TransitionBatch batch_;
   mutable learn::TransitionBatch demo_batch_;
+  std::vector<double> unit_noise_;  // exploration std per action dimension in the actor's [-1, 1] units
   std::vector<float> in_, in2_;
 };
 
