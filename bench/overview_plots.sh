@@ -3,7 +3,9 @@
 # from scratch, and with demonstrations (dashed), every run scored by the one rule (at the goal at the
 # episode's last step). Runs measured under the old HAC rule are left out. Writes
 # docs/images/overview-<task>/test_success_rate.png, beside the published from-scratch medians' points,
-# and flat from scratch alone beside those points: docs/images/{push,pnp}-scratch/test_success_rate.png.
+# and flat from scratch alone beside those points: docs/images/{push,pnp}-scratch/test_success_rate.png;
+# and the normalizer A/B on FetchPush from scratch (online, off, file; the seeds whose off arm is in
+# docs/results): docs/images/norm-ab/test_success_rate.png.
 # Usage: bench/overview_plots.sh        env: BUILD_DIR (build)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,11 @@ for s in 1 2 3; do
   add pnp "flat-scratch-s$s" "$res/FetchPickAndPlace-scratch-s$s-progress.csv"
   add pnp "flat-demos-s$s" "$res/pnp-flat-demos-t100-np1-s$s-progress.csv"
   add pnp "hac2-demos-s$s" "$res/hac/pnp-hac2-demos-tl-t100-np1-s$s-progress.csv"
+  if [ -f "$res/FetchPush-norm-off-s$s-progress.csv" ]; then
+    add norm "online-s$s" "$res/FetchPush-scratch-s$s-progress.csv"
+    add norm "off-s$s" "$res/FetchPush-norm-off-s$s-progress.csv"
+    add norm "file-s$s" "$res/FetchPush-norm-file-s$s-progress.csv"
+  fi
 done
 # The published from-scratch medians (TianhongDai's port, 5 seeds; 8 workers on Push, 16 on PickAndPlace).
 published() {  # task label steps_to_0.5 steps_to_0.9
@@ -48,3 +55,7 @@ for task in push pnp; do
   cp "$tmp/scratch-$task/test_success_rate.png" "$root/docs/images/$task-scratch/test_success_rate.png"
   echo "overview: docs/images/$task-scratch/test_success_rate.png"
 done
+"$bin" plot "$tmp/norm"/* --out "$tmp/plots-norm" >/dev/null
+mkdir -p "$root/docs/images/norm-ab"
+cp "$tmp/plots-norm/test_success_rate.png" "$root/docs/images/norm-ab/test_success_rate.png"
+echo "overview: docs/images/norm-ab/test_success_rate.png"
