@@ -25,12 +25,12 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_va
 arm() {  # name seed [key=value ...]
   local name="$1" s="$2" run="$out/$1-s$2"
   shift 2
-  local done=0
-  [ -f "$run/progress.csv" ] && done=$(($(wc -l <"$run/progress.csv") - 1))
-  if [ "$done" -ge "$epochs" ]; then
-    echo "norm A/B: $run has $done epochs, kept" >&2
+  local have=0
+  [ -f "$run/progress.csv" ] && have=$(($(wc -l <"$run/progress.csv") - 1))
+  if [ "$have" -ge "$epochs" ]; then
+    echo "norm A/B: $run has $have epochs, kept" >&2
   elif [ -e "$run" ]; then
-    echo "norm A/B: $run has $done epochs, resumed to $epochs" >&2
+    echo "norm A/B: $run has $have epochs, resumed to $epochs" >&2
     "$bin" train --resume "$run" --epochs "$epochs" >>"$run.log" 2>&1 || { tail -3 "$run.log" >&2; return 1; }
   else
     NAME="$name" bash "$root/bench/learning.sh" "$config" "$s" "$epochs" "$@"
