@@ -32,8 +32,8 @@ name="${NAME:-$(basename "$config" .yaml)}"
 [ -f "$config" ] || { echo "learning bench: no config file $config" >&2; exit 1; }
 mkdir -p "$out"
 
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$root/scripts/lib.sh"
+bench_env
 # Several runs at once share the cores: their ranks may outnumber them and must yield while they wait.
 # One run alone keeps Open MPI's default (a waiting rank polls), the fastest on dedicated cores.
 if [ "${PARALLEL:-0}" = 1 ]; then
@@ -75,7 +75,6 @@ eval_of() {  # run checkpoint
 
 summary="$out/$name$tag-summary.csv"
 # The commit the binary was built from (with "+" when the tree had uncommitted changes), on every row.
-source "$root/scripts/lib.sh"
 commit="${COMMIT:-$(commit_stamp "$root")}"
 echo "seed,steps_to_0.5,wall_to_0.5,steps_to_0.9,wall_to_0.9,env_steps,wall_seconds,last_test,eval100_best,eval100_last,episodes_to_0.5,episodes_to_0.9,commit" >"$summary"
 for s in $seeds; do

@@ -17,8 +17,8 @@ online="${ONLINE_NAME:-push-scratch}"
 config="$root/configs/flat/FetchPush.yaml"
 export OUT="$out"
 bin="${BUILD_DIR:-$root/build}/hindsight"
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+source "$root/scripts/lib.sh"
+bench_env
 # One arm on one seed: skipped when its run has all its epochs, resumed from its checkpoint when it has
 # fewer (a run cut off by the end of a session), started through bench/learning.sh otherwise; so the
 # A/B can be run again after an interruption and only finishes what is missing.
@@ -49,5 +49,5 @@ for name in "$online" push-norm-off push-norm-file; do
 done
 runs=()
 for name in "$online" push-norm-off push-norm-file; do for s in $seeds; do runs+=("$out/$name-s$s"); done; done
-"${BUILD_DIR:-$root/build}/hindsight" plot "${runs[@]}" --out "$out/norm-ab-plots"
+"$bin" plot "${runs[@]}" --out "$out/norm-ab-plots"
 echo "norm A/B: plots in $out/norm-ab-plots"

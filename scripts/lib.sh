@@ -11,3 +11,10 @@ commit_stamp() {
   [ -z "$(git -C "$1" status --porcelain --untracked-files=no 2>/dev/null)" ] || c="$c+"
   echo "$c"
 }
+
+# The environment of a training run started by a bench script: one BLAS/OpenMP thread per process, waiting
+# threads that sleep, and Open MPI allowed to start as root (it refuses unless told twice).
+bench_env() {
+  export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+}

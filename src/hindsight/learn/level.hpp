@@ -143,6 +143,7 @@ class Level {
 
   LevelSpec spec_;
   LevelConfig cfg_;
+  std::vector<double> unit_noise_;  // exploration std per action dimension in the actor's [-1, 1] units
   learn::Normalizer obs_norm_, goal_norm_;
   learn::Normalizer obs_delta_, goal_delta_;  // samples since the last take_normalizer_delta()
   learn::DdpgLearner learner_;
@@ -153,7 +154,6 @@ class Level {
   // Scratch reused across updates (the update is the hot path).
   learn::TransitionBatch batch_;
   mutable learn::TransitionBatch demo_batch_;
-  std::vector<double> unit_noise_;  // exploration std per action dimension in the actor's [-1, 1] units
   std::vector<float> in_, in2_;
 };
 
