@@ -90,21 +90,35 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   const double epoch_time =
       (std::chrono::duration<double>(Clock::now() - t0).count() - startup) / kCalibration;
 
-  // Kill moments from a fixed seed, spread from mid start-up (run directory creation, warm-up, the
-  // epoch-0 checkpoint) to a few epochs in (epoch boundaries, progress rows, checkpoint writes).
+  // Kill moments from a fixed seed: half in the second half of start-up (run directory creation, warm-up,
+  // the epoch-0 checkpoint), half in the first few epochs (epoch boundaries, progress rows, checkpoint
+  // writes). The latter count from the launch's own "run directory:" line, so a machine that slows down
+  // after the calibration (other tests starting beside this one) shifts them with it instead of killing
+  // every launch before the run exists.
   std::mt19937 rng(20240607);
-  std::uniform_real_distribution<double> delay(0.5 * startup, startup + 4.0 * epoch_time);
+  std::bernoulli_distribution during_startup(0.5);
+  std::uniform_real_distribution<double> into_startup(0.5 * startup, startup), into_run(0.0, 4.0 * epoch_time);
   const std::string run = out + "/r";
   const io::RunPaths paths = io::run_paths(run);
-  int fresh_starts = 0, resumes = 0, during_write = 0, between_renames = 0;
+  int fresh_starts = 0, resumes = 0, during_write = 0, between_renames = 0, in_startup = 0;
   for (int k = 0; k < kKills; ++k) {
     const bool exists = io::is_run_dir(run);
     const auto args =
         exists ? std::vector<std::string>{"train", "--resume", run} : train_args(out, "r", kEpochs);
     (exists ? resumes : fresh_starts) += 1;
     const std::string err = logs + "/kill" + std::to_string(k) + ".err";
+    const auto launched = Clock::now();
     const pid_t pid = spawn_hindsight(args, logs + "/kill" + std::to_string(k) + ".out", err);
-    std::this_thread::sleep_for(std::chrono::duration<double>(delay(rng)));
+    if (during_startup(rng)) {
+      in_startup += 1;
+      std::this_thread::sleep_for(std::chrono::duration<double>(into_startup(rng)));
+    } else {
+      while (slurp(err).find("run directory:") == std::string::npos &&
+             Clock::now() - launched < std::chrono::seconds(120)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      std::this_thread::sleep_for(std::chrono::duration<double>(into_run(rng)));
+    }
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     const int code = wait_for(pid);
     ASSERT_EQ(code, 128 + SIGKILL) << "launch " << k << " ended by itself before the kill: " << slurp(err);
@@ -154,10 +168,10 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   expect_tb_events_match_progress(run);
   EXPECT_FALSE(has_temporary(paths.checkpoints));
   std::printf(
-      "kills: %d (%d into launches that started the run, %d into resumes); %d left a temporary "
-      "file (killed while writing), %d between the two renames of a rotation; start-up %.2f s, "
+      "kills: %d (%d into launches that started the run, %d into resumes; %d during start-up); %d left a "
+      "temporary file (killed while writing), %d between the two renames of a rotation; start-up %.2f s, "
       "epoch %.3f s; %d epochs in the end\n",
-      kKills, fresh_starts, resumes, during_write, between_renames, startup, epoch_time, epochs);
+      kKills, fresh_starts, resumes, in_startup, during_write, between_renames, startup, epoch_time, epochs);
 }
 
 TEST(CrashResume, AFullDiskStopsTheRunKeepsTheLastCheckpointAndTheRunResumesLater) {
