@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "hindsight/hac/hac_agent.hpp"
+#include "hindsight/learn/flat_agent.hpp"
 #include "support/hac_scripted.hpp"
 
 namespace hindsight::hac {
@@ -76,6 +77,26 @@ TEST(HacTrainToLimit, TrainingEpisodesRunToTheTimeLimitAndTheTopsGoalIsNotTermin
   force_policy(*ends.levels()[1], {0.9, 0.0});
   EXPECT_EQ(ends.run_episode(left, 0, true).steps, 5);
   EXPECT_TRUE(ends.levels()[1]->config().terminal_on_success);
+}
+
+// `moved` (train/moved_rate): the achieved goal ends outside the success window (0.5 here) around where it
+// started, whatever it did in between; the same for the flat agent and the hierarchy, trained or tested.
+TEST(EpisodeOutcome, MovedComparesTheLastAchievedGoalWithTheFirst) {
+  ScriptedEnv stays(script(6, {}));
+  ScriptedEnv leaves(script(6, {{6, {0.6, 0.0, 0.0}}}));                        // 0.6 away at the end
+  ScriptedEnv returns(script(6, {{2, {3.0, 0.0, 0.0}}, {6, {0.4, 0.0, 0.0}}}));  // away, then back within 0.5
+  HacConfig cfg = small_config(2, {3}, 0.0);
+  cfg.train_to_limit = true;
+  HacAgent hac(stays, cfg, stays.default_subgoal_spec(), 3);
+  learn::FlatAgent flat(stays, small_config(1, {}, 0.0).level, 3);
+  for (const bool train : {true, false}) {
+    EXPECT_FALSE(hac.run_episode(stays, 0, train).moved);
+    EXPECT_TRUE(hac.run_episode(leaves, 0, train).moved);
+    EXPECT_FALSE(hac.run_episode(returns, 0, train).moved);
+    EXPECT_FALSE(flat.run_episode(stays, 0, train).moved);
+    EXPECT_TRUE(flat.run_episode(leaves, 0, train).moved);
+    EXPECT_FALSE(flat.run_episode(returns, 0, train).moved);
+  }
 }
 
 }  // namespace

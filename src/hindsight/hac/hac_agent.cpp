@@ -182,7 +182,9 @@ learn::EpisodeOutcome HacAgent::run_episode(GoalEnv& env, std::uint64_t seed, bo
   run.goals.assign(levels_.size(), {});
   run.goals.back() = run.obs.desired_goal;
   run.reached.assign(levels_.size(), 0);
+  const std::vector<double> start = run.obs.achieved_goal;
   run_level(run, top_, false);
+  run.out.moved = !env.is_success(run.obs.achieved_goal, start);
   return run.out;
 }
 

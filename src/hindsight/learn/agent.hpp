@@ -22,6 +22,7 @@ namespace hindsight::learn {
 struct EpisodeOutcome {
   bool success = false;     // the env reported success on the last step
   bool reached = false;     // the env reported success at some step
+  bool moved = false;       // the achieved goal ended outside the success window around where it started
   int steps = 0;            // env steps taken
   double reward_sum = 0.0;  // sum of env rewards
 };

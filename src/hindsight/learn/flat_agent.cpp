@@ -34,6 +34,7 @@ FlatAgent::FlatAgent(const GoalEnv& env, LevelConfig cfg, std::uint64_t seed)
 
 EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool train, const StepObserver& observer) {
   GoalObs o = env.reset(seed);
+  const std::vector<double> start = o.achieved_goal;
   const int T = env.max_episode_steps();
   const std::size_t na = env.action_space().size();
   Trajectory tr;
@@ -62,6 +63,7 @@ EpisodeOutcome FlatAgent::run_episode(GoalEnv& env, std::uint64_t seed, bool tra
     // Scored where the env ends the episode (agent.hpp); training episodes keep their full length.
     if (!train && r.success && env.terminates_on_success()) break;
   }
+  out.moved = !env.is_success(o.achieved_goal, start);
   if (train) {
     tr.obs.insert(tr.obs.end(), o.observation.begin(), o.observation.end());
     tr.ag.insert(tr.ag.end(), o.achieved_goal.begin(), o.achieved_goal.end());

@@ -138,6 +138,7 @@ std::vector<std::string> Trainer::columns() const {
                              "wall_seconds",
                              "test/success_rate",
                              "train/success_rate",
+                             "train/moved_rate",
                              "time/rollout_seconds",
                              "time/update_seconds",
                              "time/allreduce_seconds"};
@@ -200,7 +201,7 @@ void Trainer::run_epoch(int epoch, bool first) {
   for (int r = 0; r < ranks; ++r) all_tests += rank_test_episodes(cfg_, r, ranks);
   const auto t0 = Clock::now();
   ProgressBar bar("epoch " + std::to_string(epoch) + "/" + std::to_string(cfg_.epochs), cfg_.cycles, comm_->is_root());
-  int train_success = 0, train_episodes = 0;
+  int train_success = 0, train_moved = 0, train_episodes = 0;
   long steps = 0;
   double rollout_seconds = 0.0, update_seconds = 0.0;
   for (int cycle = 0; cycle < cfg_.cycles; ++cycle) {
@@ -210,6 +211,7 @@ void Trainer::run_epoch(int epoch, bool first) {
       const auto index = static_cast<std::uint64_t>(counters_.episodes / ranks);
       const auto out = agent.run_episode(env, episode_seed(cfg_, "train", rank, index), true);
       train_success += out.success ? 1 : 0;
+      train_moved += out.moved ? 1 : 0;
       ++train_episodes;
       steps += out.steps;
       counters_.episodes += ranks;
@@ -243,6 +245,9 @@ void Trainer::run_epoch(int epoch, bool first) {
   // ranks ran different numbers of test episodes.
   row["test/success_rate"] = all_tests ? static_cast<double>(test_success) * ranks / all_tests : NAN;
   row["train/success_rate"] = static_cast<double>(train_success) / train_episodes;
+  // The training episodes whose achieved goal (FetchPush's block) ended out of reach of where it started:
+  // the ones whose hindsight goals teach more than "leave it where it is".
+  row["train/moved_rate"] = static_cast<double>(train_moved) / train_episodes;
   row["time/rollout_seconds"] = rollout_seconds;
   row["time/update_seconds"] = update_seconds;
   row["time/allreduce_seconds"] = sync_->take_allreduce_stats().seconds;
