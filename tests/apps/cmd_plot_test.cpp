@@ -16,7 +16,7 @@ const std::vector<std::string> kFlatFigures{
     "level_actor_loss.png",       "level_critic_loss.png",    "level_q_mean.png",
     "level_reward.png",           "level_skipped_updates.png", "level_success_rate.png",
     "test_success_rate.png",      "time_allreduce_seconds.png", "time_rollout_seconds.png",
-    "time_update_seconds.png",    "train_success_rate.png"};
+    "time_update_seconds.png",    "train_moved_rate.png",     "train_success_rate.png"};
 
 TEST(CliPlot, TwoRunsGiveOneNonEmptyPngPerMetric) {
   const std::string dir = fresh_dir("plot_cli");
