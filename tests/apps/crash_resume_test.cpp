@@ -68,6 +68,14 @@ bool has_temporary(const std::string& dir) {
   return false;
 }
 
+// Waits until the launch writing `err` has printed its "run directory:" line (training starts), at most
+// `limit` after `since`.
+void wait_for_run_directory_line(const std::string& err, Clock::time_point since, std::chrono::seconds limit) {
+  while (slurp(err).find("run directory:") == std::string::npos && Clock::now() - since < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   const std::string out = ::testing::TempDir() + "crash_resume";
   fs::remove_all(out);
@@ -81,10 +89,7 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
   const auto t0 = Clock::now();
   const pid_t cal =
       spawn_hindsight(train_args(out, "cal", kCalibration), logs + "/cal.out", logs + "/cal.err");
-  while (slurp(logs + "/cal.err").find("run directory:") == std::string::npos &&
-         Clock::now() - t0 < std::chrono::seconds(60)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  wait_for_run_directory_line(logs + "/cal.err", t0, std::chrono::seconds(60));
   const double startup = std::chrono::duration<double>(Clock::now() - t0).count();
   ASSERT_EQ(wait_for(cal), 0) << slurp(logs + "/cal.err");
   const double epoch_time =
@@ -113,10 +118,7 @@ TEST(CrashResume, TwentySigkillsAtRandomMomentsLoseAndRepeatNothing) {
       in_startup += 1;
       std::this_thread::sleep_for(std::chrono::duration<double>(into_startup(rng)));
     } else {
-      while (slurp(err).find("run directory:") == std::string::npos &&
-             Clock::now() - launched < std::chrono::seconds(120)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
+      wait_for_run_directory_line(err, launched, std::chrono::seconds(120));
       std::this_thread::sleep_for(std::chrono::duration<double>(into_run(rng)));
     }
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
