@@ -149,15 +149,33 @@ TEST(MetricsLog, ResumeRefusesALogBehindTheCheckpoint) {
             std::string::npos);
 }
 
-TEST(MetricsLog, ResumeRefusesADifferentHeader) {
+TEST(MetricsLog, ResumeUnderNewerColumnsFillsTheirOldCellsWithNan) {
+  // A run started by an older binary goes on under today's columns: the old cells keep their text, the
+  // columns the old header lacks read nan in the old rows, and new rows fill them.
+  const std::string path = progress_path();
+  write_file_atomic(path, "epoch,env_steps,l0/critic_loss\n1,100,0.25\n2,200,0.125\n3,300,0.0625\n");
+  MetricsLog log = MetricsLog::resume(path, kColumns, 2);
+  EXPECT_EQ(read_file(path),
+            "epoch,env_steps,test/success_rate,l0/critic_loss\n1,100,nan,0.25\n2,200,nan,0.125\n");
+  log.append_row({3, 300, 0.5, 0.0625});
+  const CsvTable t = read_csv(path);
+  EXPECT_EQ(t.header, kColumns);
+  ASSERT_EQ(t.rows.size(), 3U);
+  EXPECT_TRUE(std::isnan(t.rows[1][2]));
+  EXPECT_EQ(t.rows[2][2], 0.5);
+}
+
+TEST(MetricsLog, ResumeRefusesAHeaderWithAColumnThisRunLacks) {
+  // Dropping a recorded column would lose data: one error naming it, the file untouched.
   const std::string path = progress_path();
   write_epochs(path, 2);
-  auto other = kColumns;
-  other.push_back("l1/critic_loss");
-  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, other, 2); }),
+  const std::string before = read_file(path);
+  const std::vector<std::string> fewer{"epoch", "env_steps", "test/success_rate"};
+  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, fewer, 2); }),
             path +
-                ": header 'epoch,env_steps,test/success_rate,l0/critic_loss' differs from this run's columns "
-                "'epoch,env_steps,test/success_rate,l0/critic_loss,l1/critic_loss'");
+                ": column 'l0/critic_loss' of header 'epoch,env_steps,test/success_rate,l0/critic_loss' is not "
+                "among this run's columns 'epoch,env_steps,test/success_rate'");
+  EXPECT_EQ(read_file(path), before);
 }
 
 TEST(MetricsLog, ResumeNeedsAnEpochColumnAndAFile) {

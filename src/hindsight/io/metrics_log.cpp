@@ -106,19 +106,36 @@ MetricsLog::MetricsLog(std::string path, std::vector<std::string> columns, std::
 }
 
 MetricsLog MetricsLog::resume(const std::string& path, std::vector<std::string> columns, int last_epoch) {
+  check_columns(columns);
   auto [header, lines] = parse_csv(path);
-  check(header == columns, path + ": header '" + join(header) + "' differs from this run's columns '" +
-                               join(columns) + "'");
-  std::size_t epoch_col = 0;
-  while (epoch_col < header.size() && header[epoch_col] != "epoch") ++epoch_col;
-  check(epoch_col < header.size(), path + ": no 'epoch' column to resume from");
-  std::string content = join(header) + "\n";
+  // Where each of this run's columns is in the file's header (npos: a column newer than the file).
+  std::vector<std::size_t> from(columns.size(), std::string::npos);
+  for (std::size_t h = 0; h < header.size(); ++h) {
+    const auto it = std::find(columns.begin(), columns.end(), header[h]);
+    check(it != columns.end(), path + ": column '" + header[h] + "' of header '" + join(header) +
+                                   "' is not among this run's columns '" + join(columns) + "'");
+    from[static_cast<std::size_t>(it - columns.begin())] = h;
+  }
+  const auto epoch_it = std::find(header.begin(), header.end(), "epoch");
+  check(epoch_it != header.end(), path + ": no 'epoch' column to resume from");
+  const auto epoch_col = static_cast<std::size_t>(epoch_it - header.begin());
+  const bool same_header = header == columns;
+  std::string content = join(columns) + "\n";
   double last_logged = -INFINITY;
   for (const Line& line : lines) {
     const double epoch = line.values[epoch_col];
     check(!std::isnan(epoch), path + ": a row has epoch 'nan'");
     last_logged = std::max(last_logged, epoch);
-    if (epoch <= last_epoch) content += line.text + "\n";
+    if (epoch > last_epoch) continue;
+    if (same_header) {
+      content += line.text + "\n";
+      continue;
+    }
+    // An older header: the cells keep their text, the columns it lacks read nan.
+    const auto cells = split(line.text, ',');
+    std::vector<std::string> row;
+    for (const std::size_t h : from) row.push_back(h == std::string::npos ? "nan" : cells[h]);
+    content += join(row) + "\n";
   }
   const std::string ends = lines.empty() ? "before any epoch" : "at epoch " + format_metric(last_logged);
   // A resume from the checkpoint taken before epoch 1 (epoch 0) needs no row.

@@ -13,8 +13,9 @@ class MetricsLog {
  public:
   // Starts a new log at path holding only the header; an existing file there is replaced.
   MetricsLog(std::string path, std::vector<std::string> columns);
-  // Continues the log of a run resumed from the checkpoint of last_epoch: the header must equal columns
-  // (which must include "epoch"); rows with epoch > last_epoch are dropped and the file is rewritten.
+  // Continues the log of a run resumed from the checkpoint of last_epoch under columns (which must include
+  // "epoch"); rows with epoch > last_epoch are dropped and the file is rewritten under columns. A header of an
+  // older binary may lack some of columns (their cells become nan) but may not hold a column columns lacks.
   // The trainer writes an epoch's row before its checkpoint, so a log ending before last_epoch is an error.
   static MetricsLog resume(const std::string& path, std::vector<std::string> columns, int last_epoch);
 
