@@ -40,6 +40,17 @@ TEST(HacSetup, BuildsTheHierarchyFromTheConfig) {
   EXPECT_FALSE(make_setup(c).agent->levels()[0]->learner().config().bounded_critic);
 }
 
+TEST(HacSetup, MaxEpisodeStepsSetsTheTimeLimitTheHorizonsFollow) {
+  // The PyTorch HAC example runs H = 20 proposals of 20 steps: 400 steps, twice MountainCar's 200.
+  TrainConfig c = small_hac(2);
+  c.H = {20};
+  EXPECT_EQ(dynamic_cast<hac::HacAgent*>(make_setup(c).agent.get())->horizon(1), 10);  // 200 / 20
+  apply_overrides(c, {"max_episode_steps=400"});
+  agents::Setup s = make_setup(c);
+  EXPECT_EQ(s.env->max_episode_steps(), 400);
+  EXPECT_EQ(dynamic_cast<hac::HacAgent*>(s.agent.get())->horizon(1), 20);
+}
+
 TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {
   TrainConfig c = small_hac(2);
   c.actor_lr = 0.002;

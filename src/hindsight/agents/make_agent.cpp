@@ -5,6 +5,7 @@
 
 #include "hindsight/core/rng.hpp"
 #include "hindsight/env/registry.hpp"
+#include "hindsight/env/time_limit_env.hpp"
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/hac/subgoal_space.hpp"
 #include "hindsight/learn/flat_agent.hpp"
@@ -77,7 +78,7 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks)
 
 Setup make_setup(const TrainConfig& cfg, int rank, int ranks, const std::string& run_dir) {
   Setup s;
-  s.env = make_env(cfg.env, run_dir);
+  s.env = with_time_limit(make_env(cfg.env, run_dir), cfg.max_episode_steps);
   // A flat agent has no subgoals: a task file whose achieved goal is not observed has no default subgoal
   // space, and needs none (validate() refuses a subgoal name with one level).
   SubgoalSpec subgoals;

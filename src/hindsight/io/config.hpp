@@ -29,6 +29,8 @@ enum class NanPolicy { stop, skip };
 #define HINDSIGHT_TRAIN_CONFIG_FIELDS(X)                                                                \
   X(env, std::string, "FetchPickAndPlace", not_empty(),                                                 \
     "environment registry name (see `hindsight env --list`) or a task file PATH.yaml (docs/tasks.md)")   \
+  X(max_episode_steps, std::optional<int>, std::nullopt, auto_or(at_least(1)),                          \
+    "control steps per episode (Gymnasium's max_episode_steps); auto = the env's own time limit")       \
   X(seed, std::uint64_t, 0, anything(),                                                                 \
     "base seed; every worker and MPI rank derives its own from it")                                     \
   X(levels, int, 1, at_least(1),                                                                        \
