@@ -176,6 +176,10 @@ TEST(MetricsLog, ResumeRefusesAHeaderWithAColumnThisRunLacks) {
                 ": column 'l0/critic_loss' of header 'epoch,env_steps,test/success_rate,l0/critic_loss' is not "
                 "among this run's columns 'epoch,env_steps,test/success_rate'");
   EXPECT_EQ(read_file(path), before);
+  // A header naming a column twice (a hand-edited file) is refused, not merged.
+  write_file_atomic(path, "epoch,env_steps,env_steps\n1,100,100\n");
+  EXPECT_EQ(error_of([&] { MetricsLog::resume(path, kColumns, 1); }),
+            path + ": column 'env_steps' appears twice in the header");
 }
 
 TEST(MetricsLog, ResumeNeedsAnEpochColumnAndAFile) {

@@ -114,7 +114,9 @@ MetricsLog MetricsLog::resume(const std::string& path, std::vector<std::string> 
     const auto it = std::find(columns.begin(), columns.end(), header[h]);
     check(it != columns.end(), path + ": column '" + header[h] + "' of header '" + join(header) +
                                    "' is not among this run's columns '" + join(columns) + "'");
-    from[static_cast<std::size_t>(it - columns.begin())] = h;
+    std::size_t& at = from[static_cast<std::size_t>(it - columns.begin())];
+    check(at == std::string::npos, path + ": column '" + header[h] + "' appears twice in the header");
+    at = h;
   }
   const auto epoch_it = std::find(header.begin(), header.end(), "epoch");
   check(epoch_it != header.end(), path + ": no 'epoch' column to resume from");
