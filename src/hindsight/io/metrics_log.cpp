@@ -121,7 +121,6 @@ MetricsLog MetricsLog::resume(const std::string& path, std::vector<std::string> 
   const auto epoch_it = std::find(header.begin(), header.end(), "epoch");
   check(epoch_it != header.end(), path + ": no 'epoch' column to resume from");
   const auto epoch_col = static_cast<std::size_t>(epoch_it - header.begin());
-  const bool same_header = header == columns;
   std::string content = join(columns) + "\n";
   double last_logged = -INFINITY;
   for (const Line& line : lines) {
@@ -129,11 +128,8 @@ MetricsLog MetricsLog::resume(const std::string& path, std::vector<std::string> 
     check(!std::isnan(epoch), path + ": a row has epoch 'nan'");
     last_logged = std::max(last_logged, epoch);
     if (epoch > last_epoch) continue;
-    if (same_header) {
-      content += line.text + "\n";
-      continue;
-    }
-    // An older header: the cells keep their text, the columns it lacks read nan.
+    // The cells keep their text (a row under today's header is rewritten byte for byte); columns an older
+    // header lacks read nan.
     const auto cells = split(line.text, ',');
     std::vector<std::string> row;
     for (const std::size_t h : from) row.push_back(h == std::string::npos ? "nan" : cells[h]);
