@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hindsight/core/error.hpp"
 #include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 
@@ -49,6 +50,21 @@ TEST(HacSetup, MaxEpisodeStepsSetsTheTimeLimitTheHorizonsFollow) {
   agents::Setup s = make_setup(c);
   EXPECT_EQ(s.env->max_episode_steps(), 400);
   EXPECT_EQ(dynamic_cast<hac::HacAgent*>(s.agent.get())->horizon(1), 20);
+}
+
+TEST(HacSetup, SubgoalThresholdReplacesTheEnvsAfterTheSubgoalSpaceAndBounds) {
+  TrainConfig c = small_hac(2);
+  const std::vector<double> env_thresholds =
+      dynamic_cast<hac::HacAgent*>(make_setup(c).agent.get())->subgoal_spec().thresholds;
+  apply_overrides(c, {"subgoal=0", "subgoal_low=[-1.0]", "subgoal_threshold=0.005"});
+  agents::Setup s = make_setup(c);
+  const SubgoalSpec& spec = dynamic_cast<hac::HacAgent*>(s.agent.get())->subgoal_spec();
+  EXPECT_EQ(spec.obs_indices, std::vector<int>{0});
+  EXPECT_EQ(spec.bounds.low, std::vector<double>{-1.0});
+  EXPECT_EQ(spec.thresholds, std::vector<double>{0.005});
+  EXPECT_NE(env_thresholds.front(), 0.005);
+  apply_overrides(c, {"subgoal_threshold=[0.01, 0.02]"});
+  EXPECT_THROW(make_setup(c), Error);  // two values for one dimension
 }
 
 TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {

@@ -76,6 +76,34 @@ TEST(HacSubgoalSpace, GivenBoundsReplaceTheEnvsAndKeepEverythingElse) {
   EXPECT_EQ(with_bounds(block, *env, std::nullopt, std::nullopt).bounds.high, block.bounds.high);
 }
 
+TEST(HacSubgoalSpace, GivenThresholdsReplaceTheEnvsOneValueForAllOrOnePerDimension) {
+  const auto env = make_env("FetchPush");
+  const SubgoalSpec grip = subgoal_spec_from_name(*env, "0,1,2");
+  ASSERT_EQ(grip.thresholds, (std::vector<double>{0.05, 0.05, 0.05}));  // the Fetch success distance
+  EXPECT_EQ(with_thresholds(grip, *env, std::vector<double>{0.02}).thresholds,
+            (std::vector<double>{0.02, 0.02, 0.02}));
+  const SubgoalSpec each = with_thresholds(grip, *env, std::vector<double>{0.02, 0.03, 0.01});
+  EXPECT_EQ(each.thresholds, (std::vector<double>{0.02, 0.03, 0.01}));
+  EXPECT_EQ(each.bounds.low, grip.bounds.low);
+  EXPECT_EQ(each.obs_indices, grip.obs_indices);
+  EXPECT_EQ(with_thresholds(grip, *env, std::nullopt).thresholds, grip.thresholds);
+  // Reached is judged per dimension: 0.03 off in x is inside 0.05 and outside 0.02.
+  const std::vector<double> at{1.30, 0.75, 0.45}, off{1.33, 0.75, 0.45};
+  EXPECT_TRUE(within_thresholds(off, at, grip.thresholds));
+  EXPECT_FALSE(within_thresholds(off, at, with_thresholds(grip, *env, std::vector<double>{0.02}).thresholds));
+  const auto error = [&](std::vector<double> t) {
+    try {
+      with_thresholds(grip, *env, t);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error({0.02, 0.02}).find("subgoal_threshold has 2 values but the FetchPush subgoal space has 3 dimensions"),
+            std::string::npos);
+  EXPECT_NE(error({0.02, 0.0, 0.02}).find("threshold 1 must be a positive number"), std::string::npos);
+}
+
 TEST(HacSubgoalSpace, RefusesBoundsOfTheWrongSizeOrOrder) {
   const auto env = make_env("FetchPush");
   const SubgoalSpec block = subgoal_spec_from_name(*env, "3,4,5");

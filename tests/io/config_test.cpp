@@ -324,6 +324,24 @@ TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
   c.subgoal_high = std::vector<double>{1.5, 1.1, 0.45};
   EXPECT_EQ(error_of([&] { validate(c); }),
             "subgoal_low/subgoal_high are set but levels=1 has no subgoals; set levels >= 2 or drop them");
+  c.subgoal_high.reset();
+  c.subgoal_threshold = std::vector<double>{0.02};
+  EXPECT_EQ(error_of([&] { validate(c); }),
+            "subgoal_threshold is set but levels=1 has no subgoals; set levels >= 2 or drop it");
+}
+
+TEST(Config, SubgoalThresholdIsAListOfPositiveNumbersOrAuto) {
+  TrainConfig c;
+  EXPECT_FALSE(c.subgoal_threshold.has_value());
+  apply_override(c, "subgoal_threshold=0.02");
+  EXPECT_EQ(c.subgoal_threshold, (std::vector<double>{0.02}));
+  apply_override(c, "subgoal_threshold=[0.02, 0.03, 0.01]");
+  EXPECT_EQ(c.subgoal_threshold, (std::vector<double>{0.02, 0.03, 0.01}));
+  apply_override(c, "subgoal_threshold=auto");
+  EXPECT_FALSE(c.subgoal_threshold.has_value());
+  EXPECT_EQ(override_error("subgoal_threshold=[0.02, 0]"),
+            "override 'subgoal_threshold=[0.02, 0]': subgoal_threshold must be auto or a non-empty list of values > 0, "
+            "got [0.02, 0]");
 }
 
 TEST(Config, NoiseStdIsAListPerLevelOrAuto) {

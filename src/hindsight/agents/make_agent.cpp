@@ -83,8 +83,9 @@ Setup make_setup(const TrainConfig& cfg, int rank, int ranks, const std::string&
   // space, and needs none (validate() refuses a subgoal name with one level).
   SubgoalSpec subgoals;
   if (cfg.levels > 1 || cfg.subgoal != "default") {
-    subgoals = hac::with_bounds(hac::subgoal_spec_from_name(*s.env, cfg.subgoal), *s.env, cfg.subgoal_low,
-                                cfg.subgoal_high);
+    subgoals = hac::with_thresholds(hac::with_bounds(hac::subgoal_spec_from_name(*s.env, cfg.subgoal), *s.env,
+                                                     cfg.subgoal_low, cfg.subgoal_high),
+                                    *s.env, cfg.subgoal_threshold);
   }
   if (cfg.levels == 1) {
     s.agent = std::make_unique<learn::FlatAgent>(*s.env, flat_level_config(for_level(cfg, 0), *s.env, ranks), cfg.seed);

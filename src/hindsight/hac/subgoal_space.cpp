@@ -84,6 +84,17 @@ SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optiona
   return spec;
 }
 
+SubgoalSpec with_thresholds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& thresholds) {
+  if (!thresholds) return spec;
+  const std::size_t n = spec.obs_indices.size();
+  check(thresholds->size() == 1 || thresholds->size() == n,
+        "subgoal_threshold has " + std::to_string(thresholds->size()) + " values but the " + env.name() +
+            " subgoal space has " + std::to_string(n) + " dimensions (give one value or " + std::to_string(n) + ")");
+  spec.thresholds = thresholds->size() == 1 ? std::vector<double>(n, thresholds->front()) : *thresholds;
+  validate_subgoal_spec(spec, env);
+  return spec;
+}
+
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env) {
   const std::string where = env.name() + " subgoal space: ";
   const std::size_t n = spec.obs_indices.size(), obs = env.observation_space().size();

@@ -18,6 +18,9 @@ SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name);
 // users bound proposals to the reachable space; throws Error on a wrong count or low >= high.
 SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& low,
                         const std::optional<std::vector<double>>& high);
+// spec with its reached-thresholds replaced when given: one value for every dimension or one per
+// dimension (HAC's per-dimension subgoal thresholds); throws Error on another count or a value <= 0.
+SubgoalSpec with_thresholds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& thresholds);
 // Throws Error unless spec fits env: at least one index, every index inside the observation, one bound
 // pair and one threshold per index, finite bounds with low < high, thresholds > 0, markers inside.
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env);

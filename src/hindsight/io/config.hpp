@@ -118,6 +118,8 @@ enum class NanPolicy { stop, skip };
     "HAC: lowest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's")  \
   X(subgoal_high, std::optional<std::vector<double>>, std::nullopt, anything(),                         \
     "HAC: highest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's") \
+  X(subgoal_threshold, std::optional<std::vector<double>>, std::nullopt, auto_or(non_empty_list_above(0)),\
+    "HAC: a subgoal is reached within this distance in every dimension; one value = all; auto = the env's")\
   X(best_episodes, int, 100, at_least(0),                                                               \
     "best.ckpt: an epoch with test success within 0.2 of the best is re-measured on this many; 0 = never")\
   X(demos, int, 0, at_least(0),                                                                         \

@@ -311,6 +311,12 @@ auto list_at_least(double lo) {
     return std::all_of(v.begin(), v.end(), [lo](auto x) { return static_cast<double>(x) >= lo; });
   });
 }
+// A non-empty list whose every entry is > lo.
+auto non_empty_list_above(double lo) {
+  return make_rule("must be a non-empty list of values > " + format_double(lo), [lo](const std::vector<double>& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [lo](double x) { return x > lo; });
+  });
+}
 auto non_empty_list_at_least(int lo) {
   return make_rule("must be a non-empty list of values >= " + std::to_string(lo),
                    [lo](const std::vector<int>& v) {
