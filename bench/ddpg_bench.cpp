@@ -1,6 +1,8 @@
 // DDPG update throughput against its own floor: the same matrix multiplications an update performs, run
 // alone with torch::mm (out= variant) in the same process. ratio = matmul_time / update_time is the share of
 // an update spent in BLAS (1.0: zero overhead). Baselines sizes: batch 256, input 25 + 3, action 4, 3x256.
+// Then the same matmuls on inputs scaled to 1e-38, whose products are denormal, with denormals kept (the
+// CPU's default) and flushed to zero (what the learner sets): denormal_slowdown = kept / flushed.
 //
 // Usage: ddpg_bench [--batch N] [--threads T]   (defaults 256 and 1)
 // Under mpirun with several ranks, every rank updates on its own N rows and the gradients are averaged
@@ -20,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "hindsight/core/float_mode.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/learn/blas_check.hpp"
 #include "hindsight/learn/ddpg.hpp"
@@ -69,6 +72,13 @@ class UpdateMatmuls {
     forward(q_, xa_, q_out_);
     backward(q_, xa_, q_out_, q_back_, nullptr, &dpi_);
     backward(pi_, s_, pi_out_, pi_back_, &pi_grad_, nullptr);
+  }
+
+  // Multiplies the inputs of every forward pass by factor: with 1e-38 the products and sums of every pass
+  // fall in the denormal range, as an actor's gradients do behind a saturated tanh.
+  void scale_inputs(float factor) {
+    s_.mul_(factor);
+    xa_.mul_(factor);
   }
 
   // Floating-point operations of one run().
@@ -175,6 +185,24 @@ int main(int argc, char** argv) {
     best_mm = std::min(best_mm, seconds_since(t0) / kItersPerRound);
   }
 
+  // Why the learner flushes denormals (core/float_mode.hpp): the same matmuls on inputs whose products are
+  // denormal, on this thread with denormals kept (the CPU's default) and flushed to zero.
+  hindsight::keep_denormals();  // before scaling: flushing would turn the scaled inputs into zeros
+  UpdateMatmuls tiny(batch, actor, critic);
+  tiny.scale_inputs(1e-38f);
+  auto best_tiny = [&] {
+    double best = 1e30;
+    for (int round = 0; round < 2; ++round) {  // few passes: with denormals kept one takes ~1 s
+      const auto t = std::chrono::steady_clock::now();
+      for (int i = 0; i < 2; ++i) tiny.run();
+      best = std::min(best, seconds_since(t) / 2);
+    }
+    return best;
+  };
+  const double denormal_kept = best_tiny();
+  const bool flushed = hindsight::flush_denormals();
+  const double denormal_flushed = best_tiny();
+
   // One-row act(), the per-step cost of a rollout.
   std::vector<float> one_action(kAction);
   const std::span<const float> one_input(s.data(), kInput);
@@ -198,5 +226,10 @@ int main(int argc, char** argv) {
   std::printf("matmul_gflops=%.1f\n", flops * 1e-9 / best_mm);
   std::printf("ratio=%.3f\n", best_mm / best_update);
   std::printf("act_one_row_us=%.1f\n", act_us);
+  std::printf("denormal_kept_ms=%.2f\n", denormal_kept * 1e3);
+  if (flushed) {
+    std::printf("denormal_flushed_ms=%.2f\n", denormal_flushed * 1e3);
+    std::printf("denormal_slowdown=%.2f\n", denormal_kept / denormal_flushed);
+  }
   return 0;
 }

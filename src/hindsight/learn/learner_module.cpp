@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/float_mode.hpp"
 
 namespace hindsight::learn {
 
@@ -18,6 +19,8 @@ std::string loader_error() {
 }  // namespace
 
 LearnerModule::LearnerModule(const std::string& path) : path_(path) {
+  // Before LibTorch and OpenBLAS load: the pool threads they start inherit this thread's float mode.
+  flush_denormals();
   handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
   if (handle_ == nullptr) throw Error("cannot load the learner module " + path + ": " + loader_error());
   make_ = reinterpret_cast<MakeDdpgBackend>(dlsym(handle_, kMakeDdpgBackendSymbol));

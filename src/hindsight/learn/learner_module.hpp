@@ -13,7 +13,8 @@ namespace hindsight::learn {
 class LearnerModule {
  public:
   // Loads path with its symbols global (so that LibTorch's BLAS is the one the process's sgemm_ resolves
-  // to, see blas_check.hpp); throws Error naming the file and the loader's reason when it cannot.
+  // to, see blas_check.hpp), first flushing denormals on this thread (core/float_mode.hpp) so that the
+  // thread pools the libraries start inherit it; throws Error naming the file and the loader's reason.
   explicit LearnerModule(const std::string& path);
   ~LearnerModule();
   LearnerModule(const LearnerModule&) = delete;
