@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/float_mode.hpp"
 #include "hindsight/core/rng.hpp"
 #include "support/ddpg_data.hpp"
 
@@ -111,6 +112,13 @@ TEST(DdpgLearner, ActIsRowwiseAndBounded) {
       EXPECT_LE(one[j], 1.0F);
     }
   }
+}
+
+TEST(DdpgLearner, FlushesDenormalsOnTheThreadThatMakesIt) {
+  if (!flush_denormals()) GTEST_SKIP() << "this CPU has no flush-to-zero mode";
+  keep_denormals();
+  const DdpgLearner learner(3, 2, small_config(), 4);
+  EXPECT_TRUE(denormals_flushed());  // the update would slow many-fold on denormal gradients otherwise
 }
 
 TEST(DdpgLearner, RejectsMismatchedSizes) {
