@@ -38,11 +38,30 @@ TEST(HacSubgoalSpace, IndexListKeepsThoseDimensionsWithTheirBoundsThresholdsAndM
   EXPECT_TRUE(subgoal_spec_from_name(*env, "0,1").marker_offsets.empty());
 }
 
+TEST(HacSubgoalSpace, PickAndPlaceSubgoalsMayAskForTheFingersOpening) {
+  const auto env = make_env("FetchPickAndPlace");
+  const SubgoalSpec def = env->default_subgoal_spec();
+  EXPECT_EQ(def.obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5})) << "the fingers are not in the default";
+  const SubgoalSpec s = subgoal_spec_from_name(*env, "0,1,2,9");
+  EXPECT_EQ(s.obs_indices, (std::vector<int>{0, 1, 2, 9}));
+  EXPECT_EQ(s.bounds.low, (std::vector<double>{def.bounds.low[0], def.bounds.low[1], def.bounds.low[2], 0.0}));
+  EXPECT_EQ(s.bounds.high, (std::vector<double>{def.bounds.high[0], def.bounds.high[1], def.bounds.high[2], 0.05}));
+  EXPECT_EQ(s.thresholds, (std::vector<double>{0.05, 0.05, 0.05, 0.01}));
+  EXPECT_EQ(s.marker_offsets, (std::vector<int>{0})) << "the gripper is still drawn";
+  EXPECT_EQ(subgoal_spec_from_name(*env, "9,10").marker_offsets, std::vector<int>{});
+  // The fingers are held closed on Push and Reach: no subgoal can ask for them.
+  EXPECT_NE(error_of(*make_env("FetchPush"), "0,1,2,9").find("index 9 is not in the FetchPush subgoal space"),
+            std::string::npos);
+  EXPECT_NE(error_of(*make_env("FetchReach"), "0,1,2,3").find("index 3 is not in the FetchReach subgoal space"),
+            std::string::npos);
+}
+
 TEST(HacSubgoalSpace, RefusesSpacesThatDoNotFitTheEnv) {
   const auto env = make_env("FetchPickAndPlace");
   EXPECT_NE(error_of(*env, "0,1,30").find("observation index 30 is beyond the FetchPickAndPlace observation (25 values)"),
             std::string::npos);
   EXPECT_NE(error_of(*env, "0,6").find("index 6 is not in the FetchPickAndPlace subgoal space"), std::string::npos);
+  EXPECT_NE(error_of(*env, "0,11").find("index 11 is not in the FetchPickAndPlace subgoal space"), std::string::npos);
   EXPECT_NE(error_of(*env, "gripper").find("expected 'default' or comma-separated observation indices"),
             std::string::npos);
   EXPECT_NE(error_of(*env, "1,,2").find("expected 'default'"), std::string::npos);

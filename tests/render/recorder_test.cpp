@@ -166,6 +166,29 @@ TEST(RenderRecorderMarkers, SubgoalMarkersFollowWhatTheLevelsPropose) {
   EXPECT_TRUE(green(colour_at(frames[40], H::C)));
 }
 
+TEST(RenderRecorderMarkers, SubgoalMarkersFollowTheAgentsSubgoalSpace) {
+  auto env = make_env("FetchPickAndPlace");
+  ScriptedHierarchy agent;
+  RecordOptions opts;
+  opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
+  opts.overlay = false;
+  // A space with no world-frame (x, y, z) in it (the fingers' openings): nothing of the levels is drawn.
+  SubgoalSpec fingers;
+  fingers.obs_indices = {9, 10};
+  fingers.bounds.low = {0.0, 0.0};
+  fingers.bounds.high = {0.05, 0.05};
+  fingers.thresholds = {0.01, 0.01};
+  opts.subgoals = fingers;
+  std::vector<Frame> frames;
+  record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
+  ASSERT_EQ(frames.size(), 51u);
+  Renderer camera(env->mj_model(), opts.render);
+  camera.render(env->mj_data());
+  const auto px = *camera.project(ScriptedHierarchy::A);
+  const auto c = frames[10].pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
+  EXPECT_FALSE(c[2] > 150 && c[2] > c[1] + 40 && c[0] < 110) << "level 1's marker drawn from the env's default space";
+}
+
 TEST(RenderRecorderErrors, NeedsAMuJoCoTask) {
   TrainConfig cfg = default_config();
   cfg.env = "MountainCarContinuous";

@@ -27,6 +27,7 @@ class EnvWrapper : public GoalEnv {
     return inner_->is_success(achieved, desired);
   }
   SubgoalSpec default_subgoal_spec() const override { return inner_->default_subgoal_spec(); }
+  SubgoalSpec subgoal_candidates() const override { return inner_->subgoal_candidates(); }
   const mjModel* mj_model() const override { return inner_->mj_model(); }
   mjData* mj_data() const override { return inner_->mj_data(); }
 

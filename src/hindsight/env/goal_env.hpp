@@ -76,6 +76,9 @@ class GoalEnv {
 
   // The default subgoal space of this task for the hierarchy.
   virtual SubgoalSpec default_subgoal_spec() const = 0;
+  // Every observation entry a subgoal may be made of, with its bounds and threshold: the default's first,
+  // in its order, then any the default leaves out. The default when the task offers no more.
+  virtual SubgoalSpec subgoal_candidates() const { return default_subgoal_spec(); }
 
   // The MuJoCo model and data for rendering; null for tasks without a MuJoCo scene.
   virtual const mjModel* mj_model() const { return nullptr; }

@@ -37,26 +37,28 @@ SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name) 
   if (name == "default") return def;
   const std::vector<int> indices = parse_indices(name);
   const int obs = static_cast<int>(env.observation_space().size());
+  const SubgoalSpec all = env.subgoal_candidates();
+  validate_subgoal_spec(all, env);
   SubgoalSpec s;
   for (int index : indices) {
     check(index < obs, "subgoal '" + name + "': observation index " + std::to_string(index) + " is beyond the " +
                            env.name() + " observation (" + std::to_string(obs) + " values)");
-    const auto it = std::find(def.obs_indices.begin(), def.obs_indices.end(), index);
-    check(it != def.obs_indices.end(), "subgoal '" + name + "': observation index " + std::to_string(index) +
+    const auto it = std::find(all.obs_indices.begin(), all.obs_indices.end(), index);
+    check(it != all.obs_indices.end(), "subgoal '" + name + "': observation index " + std::to_string(index) +
                                            " is not in the " + env.name() +
                                            " subgoal space, so it has no bounds or threshold");
-    const auto d = static_cast<std::size_t>(it - def.obs_indices.begin());
+    const auto d = static_cast<std::size_t>(it - all.obs_indices.begin());
     s.obs_indices.push_back(index);
-    s.bounds.low.push_back(def.bounds.low[d]);
-    s.bounds.high.push_back(def.bounds.high[d]);
-    s.thresholds.push_back(def.thresholds[d]);
+    s.bounds.low.push_back(all.bounds.low[d]);
+    s.bounds.high.push_back(all.bounds.high[d]);
+    s.thresholds.push_back(all.thresholds[d]);
   }
   // A world-frame marker survives when its three dimensions are kept consecutively and in order.
-  for (int m : def.marker_offsets) {
-    const auto first = std::find(s.obs_indices.begin(), s.obs_indices.end(), def.obs_indices[m]);
+  for (int m : all.marker_offsets) {
+    const auto first = std::find(s.obs_indices.begin(), s.obs_indices.end(), all.obs_indices[m]);
     const auto at = first - s.obs_indices.begin();
     if (first == s.obs_indices.end() || at + 3 > static_cast<std::ptrdiff_t>(s.obs_indices.size())) continue;
-    if (s.obs_indices[at + 1] == def.obs_indices[m + 1] && s.obs_indices[at + 2] == def.obs_indices[m + 2]) {
+    if (s.obs_indices[at + 1] == all.obs_indices[m + 1] && s.obs_indices[at + 2] == all.obs_indices[m + 2]) {
       s.marker_offsets.push_back(static_cast<int>(at));
     }
   }

@@ -11,8 +11,9 @@
 namespace hindsight::hac {
 
 // The subgoal space `name` of env: "default" is env.default_subgoal_spec(); a comma-separated list of
-// observation indices ("3,4,5") keeps those dimensions of the default space, in that order, with their
-// bounds and thresholds (e.g. only the block position on the Fetch tasks). Throws Error naming the problem.
+// observation indices ("3,4,5") keeps those dimensions of env.subgoal_candidates(), in that order, with their
+// bounds and thresholds (e.g. only the block position on the Fetch tasks, or the gripper and one finger's
+// opening: "0,1,2,9"). Throws Error naming the problem.
 SubgoalSpec subgoal_spec_from_name(const GoalEnv& env, const std::string& name);
 // spec with its bounds replaced where given (low and/or high, one value per subgoal dimension), as HAC
 // users bound proposals to the reachable space; throws Error on a wrong count or low >= high.

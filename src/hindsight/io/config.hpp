@@ -113,7 +113,8 @@ enum class NanPolicy { stop, skip };
   X(drop_trivial_hindsight, bool, false, anything(),                                                    \
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
-    "HAC: name of the subgoal space (checked against the env)")                                         \
+    "HAC: the subgoal space: default (the env's) or observation indices, e.g. Fetch 0,1,2 gripper, "     \
+    "3,4,5 block, 0,1,2,9 gripper and a finger's opening (PickAndPlace)")                                \
   X(subgoal_low, std::optional<std::vector<double>>, std::nullopt, anything(),                          \
     "HAC: lowest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's")  \
   X(subgoal_high, std::optional<std::vector<double>>, std::nullopt, anything(),                         \

@@ -4,6 +4,7 @@
 // as markers. Only the agent's acting path runs: no normalizer warm-up, no learning, no statistics update.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct RecordOptions {
   RenderOptions render;    // frame size, shadows, camera
   bool overlay = true;     // episode, step and success drawn in the top-left corner
   std::string title;       // optional overlay line in the bottom-left corner (e.g. the checkpoint)
+  std::optional<SubgoalSpec> subgoals;  // the agent's subgoal space, where its markers lie; none: the env's default
 };
 
 // What a recording saw.

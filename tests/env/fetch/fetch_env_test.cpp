@@ -308,5 +308,21 @@ TEST(FetchEnv, ClosingTheFingersGraspsAndLiftsTheBlock) {
   EXPECT_LT(o.observation[5], z0 + 0.01);
 }
 
+TEST(FetchEnv, FingerSubgoalsReadTheFingersOpening) {
+  FetchEnv env(pick_and_place_config());
+  const SubgoalSpec s = env.subgoal_candidates();
+  ASSERT_EQ(s.obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5, 9, 10}));
+  EXPECT_EQ(env.default_subgoal_spec().obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  env.reset(0);
+  GoalObs o;
+  for (int t = 0; t < 10; ++t) o = env.step(std::vector<double>{0, 0, 0, 1}).obs;  // open
+  for (int k : {9, 10}) EXPECT_NEAR(o.observation[static_cast<std::size_t>(k)], s.bounds.high[6], s.thresholds[6]) << k;
+  for (int t = 0; t < 10; ++t) o = env.step(std::vector<double>{0, 0, 0, -1}).obs;  // close on nothing
+  for (int k : {9, 10}) EXPECT_NEAR(o.observation[static_cast<std::size_t>(k)], s.bounds.low[6], s.thresholds[6]) << k;
+  // Held closed on Push and Reach: the default is every candidate.
+  EXPECT_EQ(FetchEnv(push_config()).subgoal_candidates().obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(FetchEnv(reach_config()).subgoal_candidates().obs_indices, (std::vector<int>{0, 1, 2}));
+}
+
 }  // namespace
 }  // namespace hindsight::fetch

@@ -275,4 +275,18 @@ SubgoalSpec FetchEnv::default_subgoal_spec() const {
   return s;
 }
 
+SubgoalSpec FetchEnv::subgoal_candidates() const {
+  SubgoalSpec s = default_subgoal_spec();
+  if (cfg_.block_gripper) return s;  // fingers held closed: nothing to ask of them
+  // The two finger joints follow the gripper's (and the block's) entries in the observation.
+  const int first_finger = cfg_.has_object ? 9 : 3;
+  for (int i = 0; i < 2; ++i) {
+    s.obs_indices.push_back(first_finger + i);
+    s.bounds.low.push_back(0.0);
+    s.bounds.high.push_back(kFingerMax);
+    s.thresholds.push_back(kFingerSubgoalThreshold);
+  }
+  return s;
+}
+
 }  // namespace hindsight::fetch

@@ -57,6 +57,9 @@ class FetchEnv final : public GoalEnv {
                       std::span<double> out) const override;
   bool is_success(std::span<const double> achieved, std::span<const double> desired) const override;
   SubgoalSpec default_subgoal_spec() const override;
+  // The default (gripper, and block when there is one) plus, when the fingers move (PickAndPlace), each
+  // finger's opening (0 to 0.05 m, reached within 0.01 m), so a subgoal can ask for an open or closed gripper.
+  SubgoalSpec subgoal_candidates() const override;
   const mjModel* mj_model() const override { return model_.get(); }
   mjData* mj_data() const override { return data_.get(); }
 

@@ -14,6 +14,7 @@ inline constexpr double kGripStartX = 1.342;        // gripper rest position aft
 inline constexpr double kGripStartY = 0.749;
 inline constexpr double kGripStartZ = 0.535;
 inline constexpr double kFingerMax = 0.05;          // finger joint range [0, kFingerMax] (m)
+inline constexpr double kFingerSubgoalThreshold = 0.01;  // a finger subgoal is reached within this (m)
 inline constexpr double kFingertipBelowGrip = 0.0185;  // fingertips below the grip site (published gripper)
 // The gripper's slide joints stand for the arm behind the published gripper: with these values a full
 // action step moves it as far as the published arm moves (docs/fidelity.md).
