@@ -9,9 +9,16 @@
 namespace hindsight {
 namespace {
 
-// Restores the thread's default mode whatever the test did.
-struct KeepDenormalsAfter {
-  ~KeepDenormalsAfter() { keep_denormals(); }
+// Puts back the mode the thread had before the test, whatever the test did.
+struct RestoreFloatModeAfter {
+  bool flushed = denormals_flushed();
+  ~RestoreFloatModeAfter() {
+    if (flushed) {
+      flush_denormals();
+    } else {
+      keep_denormals();
+    }
+  }
 };
 
 float times(float a, float b) {
@@ -20,7 +27,7 @@ float times(float a, float b) {
 }
 
 TEST(FloatMode, DefaultKeepsDenormals) {
-  KeepDenormalsAfter restore;
+  RestoreFloatModeAfter restore;
   keep_denormals();
   EXPECT_FALSE(denormals_flushed());
   const float tiny = times(1e-30f, 1e-10f);  // 1e-40 is below FLT_MIN (1.18e-38): a denormal
@@ -29,7 +36,7 @@ TEST(FloatMode, DefaultKeepsDenormals) {
 }
 
 TEST(FloatMode, FlushTurnsDenormalResultsAndOperandsIntoZero) {
-  KeepDenormalsAfter restore;
+  RestoreFloatModeAfter restore;
   keep_denormals();
   const float denormal = times(1e-30f, 1e-10f);
   ASSERT_EQ(std::fpclassify(denormal), FP_SUBNORMAL);  // computed before the mode changes
@@ -44,7 +51,7 @@ TEST(FloatMode, FlushTurnsDenormalResultsAndOperandsIntoZero) {
 }
 
 TEST(FloatMode, ThreadsStartedAfterInheritTheMode) {
-  KeepDenormalsAfter restore;
+  RestoreFloatModeAfter restore;
   if (!flush_denormals()) GTEST_SKIP() << "this CPU has no flush-to-zero mode";
   bool child = false;
   std::thread([&] { child = denormals_flushed(); }).join();
