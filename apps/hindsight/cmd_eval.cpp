@@ -61,7 +61,7 @@ namespace {
 // The parsed command line of `hindsight eval`.
 struct EvalArgs {
   std::vector<std::string> runs;
-  std::optional<std::string> episodes, seed, checkpoint, goals_file;
+  std::optional<std::string> episodes, seed, checkpoint, goals_file, episodes_csv;
   std::vector<std::string> goals;  // --goal x,y,z, in order
 };
 
@@ -100,6 +100,7 @@ int run_eval(const EvalArgs& a) {
   const std::string run = a.runs[0];
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
   const bool chosen = !a.goals.empty() || a.goals_file;
+  check(!(chosen && a.episodes_csv), "--episodes-csv is for the task's own goals; drop --goal/--goals or it");
   // With chosen goals, --episodes counts per goal.
   const int episodes =
       static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(chosen ? 10 : 100));
@@ -111,8 +112,10 @@ int run_eval(const EvalArgs& a) {
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
   if (chosen) return eval_goals(run, ckpt, counters, setup, goals, episodes, seed);
   setup.agent->take_epoch_metrics();  // start the per-level counts from zero
-  const auto r = train::evaluate(*setup.agent, *setup.env, episodes, seed);
+  const auto records = train::evaluate_episodes(*setup.agent, *setup.env, episodes, seed);
+  const auto r = train::report_of(records);
   const auto metrics = setup.agent->take_epoch_metrics();
+  if (a.episodes_csv) io::write_file_atomic(*a.episodes_csv, train::episodes_csv(records));
   const int levels = static_cast<int>(setup.agent->levels().size());
   std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " episodes=" << episodes
             << "\n";
@@ -152,6 +155,9 @@ Command add_eval(CLI::App& app) {
   add_value_flag(*sub, "--checkpoint", a->checkpoint, "best|latest|PATH",
                  "which policy: best (the best test epoch, else latest), latest, or a checkpoint file (default best)");
   add_goal_flags(*sub, a->goals, a->goals_file, "prints each goal's success, then the overall rate");
+  add_value_flag(*sub, "--episodes-csv", a->episodes_csv, "FILE",
+                 "also write one CSV row per episode: success at the last step, reached at some step, first step "
+                 "at the goal, steps at the goal, final distance to the goal");
   return {sub, [a] { return run_eval(*a); }};
 }
 

@@ -1,7 +1,11 @@
 // `hindsight eval` as a user runs it: per-level success, then success_rate last.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "support/media.hpp"
 #include "support/run_cli.hpp"
@@ -41,6 +45,40 @@ TEST(CliEval, ScoresChosenGoalsOneLineEachThenTheOverallRate) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_EQ(line_count(bad.err), 1) << bad.err;
   EXPECT_NE(bad.err.find("--goal '1,2': 2 values, the task's goals have 3"), std::string::npos) << bad.err;
+}
+
+TEST(CliEval, EpisodesCsvHoldsOneRowPerEpisodeThatAddsUpToTheRate) {
+  const std::string dir = fresh_dir("eval_cli_csv");
+  const std::string run = train_tiny_run(dir + "/runs");
+  const std::string csv = dir + "/episodes.csv";
+  const auto r = run_cli("eval '" + run + "' --episodes 5 --seed 4 --episodes-csv '" + csv + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream f(csv);
+  std::string line;
+  std::getline(f, line);
+  EXPECT_EQ(line, "episode,seed,success,reached,first_reached_step,steps_at_goal,steps,final_distance,reward_sum");
+  int rows = 0, successes = 0;
+  while (std::getline(f, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    ASSERT_EQ(cells.size(), 9u) << line;
+    EXPECT_EQ(cells[0], std::to_string(rows));
+    successes += cells[2] == "1" ? 1 : 0;
+    EXPECT_LE(cells[2], cells[3]) << "at the goal at the end implies reached: " << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 5);
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "success_rate=%.4f", successes / 5.0);
+  EXPECT_EQ(last_line(r.out), rate);
+  EXPECT_EQ(run_cli("eval '" + run + "' --episodes 5 --seed 4").out, r.out) << "the file changes nothing printed";
+
+  const auto bad = run_cli("eval '" + run + "' --goal 1.3,0.7,0.5 --episodes-csv '" + dir + "/x.csv'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("--episodes-csv is for the task's own goals"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::ifstream(dir + "/x.csv").good()) << "nothing written on bad input";
 }
 
 }  // namespace

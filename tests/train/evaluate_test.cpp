@@ -2,8 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "hindsight/agents/make_agent.hpp"
 #include "hindsight/core/error.hpp"
+#include "hindsight/core/rng.hpp"
+#include "hindsight/env/registry.hpp"
 #include "hindsight/io/config.hpp"
 
 namespace hindsight::train {
@@ -14,6 +21,100 @@ TrainConfig reach() {
   c.env = "FetchReach";
   c.hidden = {16, 16};
   return c;
+}
+
+// Drives the FetchReach gripper straight to the goal; with `leave`, away again once it has been there
+// for three steps, so the episode reaches the goal without ending at it.
+class ScriptedReacher final : public learn::Agent {
+ public:
+  explicit ScriptedReacher(bool leave) : leave_(leave) {}
+  learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
+                                    const learn::StepObserver& observer) override {
+    GoalObs o = env.reset(seed);
+    learn::EpisodeOutcome out;
+    int at_goal = 0;
+    for (int t = 1; t <= env.max_episode_steps(); ++t) {
+      std::vector<double> a(4, 0.0);
+      for (int k = 0; k < 3; ++k) {
+        const double to_goal = o.desired_goal[k] - o.achieved_goal[k];
+        a[k] = std::clamp(10.0 * (leave_ && at_goal >= 3 ? -to_goal - 0.1 : to_goal), -1.0, 1.0);
+      }
+      const StepResult r = env.step(a);
+      o = r.obs;
+      at_goal += r.success ? 1 : 0;
+      out.steps = t;
+      out.success = r.success;
+      out.reached = out.reached || r.success;
+      out.reward_sum += r.reward;
+      if (observer) observer(env, learn::StepInfo{t, &r.obs, r.success, {}});
+    }
+    return out;
+  }
+  void train_step() override {}
+  void update_targets() override {}
+  void observe_warmup(const learn::Trajectory&) override {}
+  void store_demo(const learn::Trajectory&, bool) override {}
+  std::vector<learn::Level*> levels() override { return {}; }
+  std::vector<std::string> metric_columns() const override { return {}; }
+  std::map<std::string, double> take_epoch_metrics() override { return {}; }
+  Rng& rng() override { return rng_; }
+
+ private:
+  bool leave_;
+  Rng rng_{1};
+};
+
+TEST(Evaluate, EpisodeRecordsFollowEachStepAndAddUpToTheReport) {
+  auto env = make_env("FetchReach");
+  const int T = env->max_episode_steps();
+  ScriptedReacher stays(false), leaves(true);
+  const auto kept = evaluate_episodes(stays, *env, 4, 7);
+  ASSERT_EQ(kept.size(), 4u);
+  for (const auto& e : kept) {
+    EXPECT_TRUE(e.success && e.reached);
+    ASSERT_GE(e.first_reached_step, 1);
+    EXPECT_EQ(e.steps_at_goal, T - e.first_reached_step + 1) << "at the goal from its first step there on";
+    EXPECT_EQ(e.steps, T);
+    EXPECT_LT(e.final_distance, 0.05);  // FetchReach's success window
+    EXPECT_DOUBLE_EQ(e.reward_sum, -(e.first_reached_step - 1.0));  // -1 per step away from the goal
+  }
+  const auto left = evaluate_episodes(leaves, *env, 4, 7);
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    EXPECT_EQ(left[i].seed, kept[i].seed);  // the same episodes
+    EXPECT_TRUE(left[i].reached);
+    EXPECT_FALSE(left[i].success);
+    EXPECT_EQ(left[i].first_reached_step, kept[i].first_reached_step);
+    EXPECT_GE(left[i].steps_at_goal, 3);
+    EXPECT_LT(left[i].steps_at_goal, T / 2);
+    EXPECT_GT(left[i].final_distance, 0.05);
+  }
+  const EvalReport r = report_of(left), plain = evaluate(leaves, *env, 4, 7);
+  EXPECT_EQ(r.success_rate, 0.0);
+  EXPECT_EQ(r.reached_rate, 1.0);
+  EXPECT_EQ(r.success_rate, plain.success_rate);
+  EXPECT_EQ(r.mean_reward, plain.mean_reward);
+  EXPECT_THROW(report_of({}), Error);
+}
+
+TEST(Evaluate, EpisodesCsvHasAHeaderAndOneRowPerEpisode) {
+  EpisodeRecord a;
+  a.seed = 12;
+  a.success = true;
+  a.reached = true;
+  a.first_reached_step = 7;
+  a.steps_at_goal = 44;
+  a.steps = 50;
+  a.final_distance = 0.0125;
+  a.reward_sum = -6;
+  EpisodeRecord b;
+  b.seed = 13;
+  b.steps = 50;
+  b.final_distance = 0.25;
+  b.reward_sum = -50;
+  EXPECT_EQ(episodes_csv({a, b}),
+            "episode,seed,success,reached,first_reached_step,steps_at_goal,steps,final_distance,reward_sum\n"
+            "0,12,1,1,7,44,50,0.0125,-6\n"
+            "1,13,0,0,-1,0,50,0.25,-50\n");
 }
 
 TEST(Evaluate, IsDeterministicAndNeedsAnEpisode) {

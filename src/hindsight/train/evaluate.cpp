@@ -1,6 +1,7 @@
 #include "hindsight/train/evaluate.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
@@ -8,21 +9,65 @@
 namespace hindsight::train {
 
 EvalReport evaluate(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed) {
+  return report_of(evaluate_episodes(agent, env, episodes, seed));
+}
+
+std::vector<EpisodeRecord> evaluate_episodes(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed) {
   check(episodes >= 1, "episodes must be >= 1");
+  std::vector<EpisodeRecord> records;
+  records.reserve(static_cast<std::size_t>(episodes));
+  for (int i = 0; i < episodes; ++i) {
+    EpisodeRecord rec;
+    rec.seed = derive_seed(seed, static_cast<std::uint64_t>(i));
+    const learn::StepObserver watch = [&rec](const GoalEnv&, const learn::StepInfo& info) {
+      if (info.success) {
+        if (rec.first_reached_step < 0) rec.first_reached_step = info.step;
+        ++rec.steps_at_goal;
+      }
+      const auto& a = info.obs->achieved_goal;
+      const auto& d = info.obs->desired_goal;
+      double s = 0.0;
+      for (std::size_t k = 0; k < a.size() && k < d.size(); ++k) s += (a[k] - d[k]) * (a[k] - d[k]);
+      rec.final_distance = std::sqrt(s);
+    };
+    const auto o = agent.run_episode(env, rec.seed, false, watch);
+    rec.success = o.success;
+    rec.reached = o.reached;
+    rec.steps = o.steps;
+    rec.reward_sum = o.reward_sum;
+    records.push_back(rec);
+  }
+  return records;
+}
+
+EvalReport report_of(const std::vector<EpisodeRecord>& records) {
+  check(!records.empty(), "no episode to report");
   EvalReport r;
-  r.episodes = episodes;
+  r.episodes = static_cast<int>(records.size());
   int successes = 0, reached = 0;
   double rewards = 0;
-  for (int i = 0; i < episodes; ++i) {
-    const auto o = agent.run_episode(env, derive_seed(seed, static_cast<std::uint64_t>(i)), false);
-    successes += o.success ? 1 : 0;
-    reached += o.reached ? 1 : 0;
-    rewards += o.reward_sum;
+  for (const auto& e : records) {
+    successes += e.success ? 1 : 0;
+    reached += e.reached ? 1 : 0;
+    rewards += e.reward_sum;
   }
-  r.success_rate = static_cast<double>(successes) / episodes;
-  r.reached_rate = static_cast<double>(reached) / episodes;
-  r.mean_reward = rewards / episodes;
+  r.success_rate = static_cast<double>(successes) / r.episodes;
+  r.reached_rate = static_cast<double>(reached) / r.episodes;
+  r.mean_reward = rewards / r.episodes;
   return r;
+}
+
+std::string episodes_csv(const std::vector<EpisodeRecord>& records) {
+  std::string out = "episode,seed,success,reached,first_reached_step,steps_at_goal,steps,final_distance,reward_sum\n";
+  char row[256];
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& e = records[i];
+    std::snprintf(row, sizeof row, "%zu,%llu,%d,%d,%d,%d,%d,%.6g,%.6g\n", i, static_cast<unsigned long long>(e.seed),
+                  e.success ? 1 : 0, e.reached ? 1 : 0, e.first_reached_step, e.steps_at_goal, e.steps,
+                  e.final_distance, e.reward_sum);
+    out += row;
+  }
+  return out;
 }
 
 int rank_share_of(int n, int rank, int ranks) { return n / ranks + (rank < n % ranks ? 1 : 0); }

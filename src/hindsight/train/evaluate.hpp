@@ -3,6 +3,7 @@
 // checkpoint), raw trajectories of a given policy (warm-up, demonstrations), and the episode seeds.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "hindsight/env/goal_env.hpp"
@@ -21,6 +22,24 @@ struct EvalReport {
 };
 // Runs n deterministic episodes (seeds derived from seed) and reports their success.
 EvalReport evaluate(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
+
+// One deterministic episode of an evaluation, condensed from its steps (`eval --episodes-csv`).
+struct EpisodeRecord {
+  std::uint64_t seed = 0;       // the episode's env.reset seed
+  bool success = false;         // at the goal at the last step (the scoring rule)
+  bool reached = false;         // at the goal at some step
+  int first_reached_step = -1;  // first step (1-based) that ended at the goal; -1: none
+  int steps_at_goal = 0;        // steps that ended at the goal
+  int steps = 0;                // env steps taken
+  double final_distance = 0.0;  // Euclidean distance of the achieved goal to the desired one after the last step
+  double reward_sum = 0.0;      // sum of env rewards
+};
+// The same episodes evaluate() runs (same seeds, same outcomes), each one's record.
+std::vector<EpisodeRecord> evaluate_episodes(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
+// What evaluate() reports for these episodes.
+EvalReport report_of(const std::vector<EpisodeRecord>& records);
+// CSV text: a header line, then one row per episode in order (episode is its 0-based index).
+std::string episodes_csv(const std::vector<EpisodeRecord>& records);
 // Success rate of n deterministic episodes shared among the ranks (rank r runs its share, seeded from
 // seed_of_rank(r)); every rank returns the job's rate.
 double evaluate_on_ranks(learn::Agent& agent, GoalEnv& env, int episodes, Comm& comm,
