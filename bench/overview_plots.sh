@@ -24,10 +24,11 @@ add() {  # task label csv
 for s in 1 2 3; do
   add push "flat-scratch-s$s" "$res/FetchPush-scratch-s$s-progress.csv"
   add push "hac2-scratch-s$s" "$res/hac/push-hac2-scratch-tl-s$s-progress.csv"
-  # The 2-level arms that learn from scratch: gripper-only subgoals, H = 5, with level 0's random actions
-  # (0.3, docs/hierarchy.md #19) and without them (#22, the arm's value).
-  add push "hac2-scratch-grip-h5-s$s" "$res/hac/push-hac2-scratch-tl-grip-h5-s$s-progress.csv"
+  # The 2-level arms that learn from scratch: gripper-only subgoals, H = 5, level 0 without random actions
+  # (docs/hierarchy.md #22), and the top's random subgoals at 0.1 on top of it (#23, the arm's value).
   add push "hac2-scratch-grip-h5-l0rand0-s$s" "$res/hac/push-hac2-scratch-tl-grip-h5-l0rand0-s$s-progress.csv"
+  add push "hac2-scratch-grip-h5-l0rand0-l1rand01-s$s" \
+    "$res/hac/push-hac2-scratch-tl-grip-h5-l0rand0-l1rand01-s$s-progress.csv"
   add pnp "hac2-scratch-grip-h10-s$s" "$res/hac/pnp-hac2-scratch-tl-grip-h10-s$s-progress.csv"
   add push "flat-demos-s$s" "$res/FetchPush-demos-np1-s$s-progress.csv"
   add pnp "flat-scratch-s$s" "$res/FetchPickAndPlace-scratch-s$s-progress.csv"
