@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,7 @@
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/agents/make_agent.hpp"
+#include "support/acting_agent.hpp"
 
 namespace hindsight::render {
 namespace {
@@ -102,7 +105,7 @@ TEST_F(RenderRecorder, TheSameSeedRecordsTheSameFrames) {
 
 // A stand-in for a two-level hierarchy: holds the gripper still and reports fixed subgoals, level 1's
 // switching from A to B halfway through the episode, so the test knows where each marker must be drawn.
-class ScriptedHierarchy final : public learn::Agent {
+class ScriptedHierarchy final : public testing::ActingOnlyAgent {
  public:
   static constexpr std::array<double, 3> A{1.20, 0.52, 0.46}, B{1.30, 0.95, 0.62}, C{1.25, 0.70, 0.60};
   learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
@@ -121,72 +124,58 @@ class ScriptedHierarchy final : public learn::Agent {
     }
     return out;
   }
-  void train_step() override {}
-  void update_targets() override {}
-  void observe_warmup(const learn::Trajectory&) override {}
-  void store_demo(const learn::Trajectory&, bool) override {}
-  std::vector<learn::Level*> levels() override { return {}; }
-  std::vector<std::string> metric_columns() const override { return {}; }
-  std::map<std::string, double> take_epoch_metrics() override { return {}; }
-  Rng& rng() override { return rng_; }
-
- private:
-  Rng rng_{1};
 };
 
-TEST(RenderRecorderMarkers, SubgoalMarkersFollowWhatTheLevelsPropose) {
-  auto env = make_env("FetchPickAndPlace");
-  ScriptedHierarchy agent;
+// ScriptedHierarchy's episode on FetchPickAndPlace, recorded small without the overlay; colour_at reads
+// a frame's pixel where a world point projects (the same camera and size give the same projection).
+struct ScriptedRecording {
+  std::unique_ptr<GoalEnv> env = make_env("FetchPickAndPlace");
   RecordOptions opts;
-  opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
-  opts.overlay = false;
   std::vector<Frame> frames;
-  record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
-  ASSERT_EQ(frames.size(), 51u);
-  // The same camera and size give the same projection.
-  Renderer camera(env->mj_model(), opts.render);
-  camera.render(env->mj_data());
-  auto colour_at = [&](const Frame& f, const std::array<double, 3>& p) {
+
+  explicit ScriptedRecording(std::optional<SubgoalSpec> subgoals = std::nullopt) {
+    ScriptedHierarchy agent;
+    opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
+    opts.overlay = false;
+    opts.subgoals = std::move(subgoals);
+    record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
+  }
+  std::array<std::uint8_t, 3> colour_at(int frame, const std::array<double, 3>& p) const {
+    Renderer camera(env->mj_model(), opts.render);
+    camera.render(env->mj_data());
     const auto px = *camera.project(p);
-    return f.pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
-  };
-  auto blue = [](const std::array<std::uint8_t, 3>& c) {
-    return c[2] > 150 && c[2] > c[1] + 40 && c[0] < 110;
-  };
-  auto green = [](const std::array<std::uint8_t, 3>& c) {
-    return c[1] > 150 && c[1] > c[2] + 60 && c[0] < 110;
-  };
+    return frames.at(static_cast<std::size_t>(frame)).pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
+  }
+};
+
+bool blue(const std::array<std::uint8_t, 3>& c) { return c[2] > 150 && c[2] > c[1] + 40 && c[0] < 110; }
+bool green(const std::array<std::uint8_t, 3>& c) { return c[1] > 150 && c[1] > c[2] + 60 && c[0] < 110; }
+
+
+TEST(RenderRecorderMarkers, SubgoalMarkersFollowWhatTheLevelsPropose) {
+  const ScriptedRecording r;
+  ASSERT_EQ(r.frames.size(), 51u);
   using H = ScriptedHierarchy;
-  EXPECT_FALSE(blue(colour_at(frames[0], H::A))) << "no subgoal exists at reset";
-  EXPECT_TRUE(blue(colour_at(frames[10], H::A)));  // level 1 (blue) pursues A first
-  EXPECT_FALSE(blue(colour_at(frames[10], H::B)));
-  EXPECT_TRUE(blue(colour_at(frames[40], H::B)));  // then B
-  EXPECT_FALSE(blue(colour_at(frames[40], H::A)));
-  EXPECT_TRUE(green(colour_at(frames[10], H::C)));  // level 2 (green) throughout
-  EXPECT_TRUE(green(colour_at(frames[40], H::C)));
+  EXPECT_FALSE(blue(r.colour_at(0, H::A))) << "no subgoal exists at reset";
+  EXPECT_TRUE(blue(r.colour_at(10, H::A)));  // level 1 (blue) pursues A first
+  EXPECT_FALSE(blue(r.colour_at(10, H::B)));
+  EXPECT_TRUE(blue(r.colour_at(40, H::B)));  // then B
+  EXPECT_FALSE(blue(r.colour_at(40, H::A)));
+  EXPECT_TRUE(green(r.colour_at(10, H::C)));  // level 2 (green) throughout
+  EXPECT_TRUE(green(r.colour_at(40, H::C)));
 }
 
 TEST(RenderRecorderMarkers, SubgoalMarkersFollowTheAgentsSubgoalSpace) {
-  auto env = make_env("FetchPickAndPlace");
-  ScriptedHierarchy agent;
-  RecordOptions opts;
-  opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
-  opts.overlay = false;
   // A space with no world-frame (x, y, z) in it (the fingers' openings): nothing of the levels is drawn.
   SubgoalSpec fingers;
   fingers.obs_indices = {9, 10};
   fingers.bounds.low = {0.0, 0.0};
   fingers.bounds.high = {0.05, 0.05};
   fingers.thresholds = {0.01, 0.01};
-  opts.subgoals = fingers;
-  std::vector<Frame> frames;
-  record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
-  ASSERT_EQ(frames.size(), 51u);
-  Renderer camera(env->mj_model(), opts.render);
-  camera.render(env->mj_data());
-  const auto px = *camera.project(ScriptedHierarchy::A);
-  const auto c = frames[10].pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
-  EXPECT_FALSE(c[2] > 150 && c[2] > c[1] + 40 && c[0] < 110) << "level 1's marker drawn from the env's default space";
+  const ScriptedRecording r(fingers);
+  ASSERT_EQ(r.frames.size(), 51u);
+  EXPECT_FALSE(blue(r.colour_at(10, ScriptedHierarchy::A))) << "level 1's marker drawn from the env's default space";
+  EXPECT_FALSE(green(r.colour_at(10, ScriptedHierarchy::C)));
 }
 
 TEST(RenderRecorderErrors, NeedsAMuJoCoTask) {

@@ -3,15 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "hindsight/agents/make_agent.hpp"
 #include "hindsight/core/error.hpp"
-#include "hindsight/core/rng.hpp"
 #include "hindsight/env/registry.hpp"
 #include "hindsight/io/config.hpp"
+#include "support/acting_agent.hpp"
 
 namespace hindsight::train {
 namespace {
@@ -25,7 +24,7 @@ TrainConfig reach() {
 
 // Drives the FetchReach gripper straight to the goal; with `leave`, away again once it has been there
 // for three steps, so the episode reaches the goal without ending at it.
-class ScriptedReacher final : public learn::Agent {
+class ScriptedReacher final : public testing::ActingOnlyAgent {
  public:
   explicit ScriptedReacher(bool leave) : leave_(leave) {}
   learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
@@ -50,18 +49,9 @@ class ScriptedReacher final : public learn::Agent {
     }
     return out;
   }
-  void train_step() override {}
-  void update_targets() override {}
-  void observe_warmup(const learn::Trajectory&) override {}
-  void store_demo(const learn::Trajectory&, bool) override {}
-  std::vector<learn::Level*> levels() override { return {}; }
-  std::vector<std::string> metric_columns() const override { return {}; }
-  std::map<std::string, double> take_epoch_metrics() override { return {}; }
-  Rng& rng() override { return rng_; }
 
  private:
   bool leave_;
-  Rng rng_{1};
 };
 
 TEST(Evaluate, EpisodeRecordsFollowEachStepAndAddUpToTheReport) {
