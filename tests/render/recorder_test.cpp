@@ -132,6 +132,7 @@ struct ScriptedRecording {
   std::unique_ptr<GoalEnv> env = make_env("FetchPickAndPlace");
   RecordOptions opts;
   std::vector<Frame> frames;
+  std::optional<Renderer> camera;  // made once, after the recording
 
   explicit ScriptedRecording(std::optional<SubgoalSpec> subgoals = std::nullopt) {
     ScriptedHierarchy agent;
@@ -139,11 +140,11 @@ struct ScriptedRecording {
     opts.overlay = false;
     opts.subgoals = std::move(subgoals);
     record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
+    camera.emplace(env->mj_model(), opts.render);
+    camera->render(env->mj_data());
   }
   std::array<std::uint8_t, 3> colour_at(int frame, const std::array<double, 3>& p) const {
-    Renderer camera(env->mj_model(), opts.render);
-    camera.render(env->mj_data());
-    const auto px = *camera.project(p);
+    const auto px = *camera->project(p);
     return frames.at(static_cast<std::size_t>(frame)).pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
   }
 };
