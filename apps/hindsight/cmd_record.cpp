@@ -17,7 +17,6 @@
 #include "hindsight/core/error.hpp"
 #include "hindsight/core/rng.hpp"
 #include "hindsight/env/fixed_goal_env.hpp"
-#include "hindsight/hac/hac_agent.hpp"
 #include "hindsight/io/config.hpp"
 #include "hindsight/io/run_dir.hpp"
 #include "hindsight/render/recorder.hpp"
@@ -103,8 +102,6 @@ int run_record(const RecordArgs& a) {
   opts.render.shadows = !a.no_shadows;
   // A task file's scene may have no camera named like the Fetch scene's: MuJoCo's free camera then.
   if (mj_name2id(env.mj_model(), mjOBJ_CAMERA, opts.render.camera.c_str()) < 0) opts.render.camera = "";
-  // Markers where the run's subgoal space has its (x, y, z), not the env's default space.
-  if (const auto* hac = dynamic_cast<const hac::HacAgent*>(setup.agent.get())) opts.subgoals = hac->subgoal_spec();
   opts.title = cfg.env + "  " + label + " (epoch " + std::to_string(counters.epoch) + ")";
   train::ProgressBar bar("record", render::expected_frames(env, episodes));
   const auto summary = render::record_episodes(

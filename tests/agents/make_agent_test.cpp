@@ -55,10 +55,10 @@ TEST(HacSetup, MaxEpisodeStepsSetsTheTimeLimitTheHorizonsFollow) {
 TEST(HacSetup, SubgoalThresholdReplacesTheEnvsAfterTheSubgoalSpaceAndBounds) {
   TrainConfig c = small_hac(2);
   const std::vector<double> env_thresholds =
-      dynamic_cast<hac::HacAgent*>(make_setup(c).agent.get())->subgoal_spec().thresholds;
+      make_setup(c).agent->subgoal_spec().value().thresholds;
   apply_overrides(c, {"subgoal=0", "subgoal_low=[-1.0]", "subgoal_threshold=0.005"});
   agents::Setup s = make_setup(c);
-  const SubgoalSpec& spec = dynamic_cast<hac::HacAgent*>(s.agent.get())->subgoal_spec();
+  const SubgoalSpec spec = s.agent->subgoal_spec().value();
   EXPECT_EQ(spec.obs_indices, std::vector<int>{0});
   EXPECT_EQ(spec.bounds.low, std::vector<double>{-1.0});
   EXPECT_EQ(spec.thresholds, std::vector<double>{0.005});
@@ -110,6 +110,7 @@ TEST(MakeAgent, FlatAgentForOneLevelWithTheConfigsHerStrategy) {
   c.her_strategy = HerStrategy::final;
   agents::Setup s = make_setup(c);
   EXPECT_EQ(dynamic_cast<hac::HacAgent*>(s.agent.get()), nullptr);
+  EXPECT_FALSE(s.agent->subgoal_spec().has_value()) << "a flat agent proposes no subgoals";
   ASSERT_EQ(s.agent->levels().size(), 1u);
   EXPECT_EQ(flat_level_config(c, *s.env).her, learn::HerStrategy::kFinal);
   EXPECT_EQ(her_of(HerStrategy::future), learn::HerStrategy::kFuture);

@@ -105,9 +105,12 @@ TEST_F(RenderRecorder, TheSameSeedRecordsTheSameFrames) {
 
 // A stand-in for a two-level hierarchy: holds the gripper still and reports fixed subgoals, level 1's
 // switching from A to B halfway through the episode, so the test knows where each marker must be drawn.
+// Its subgoal space is `space` (none: the env's default is drawn).
 class ScriptedHierarchy final : public testing::ActingOnlyAgent {
  public:
   static constexpr std::array<double, 3> A{1.20, 0.52, 0.46}, B{1.30, 0.95, 0.62}, C{1.25, 0.70, 0.60};
+  explicit ScriptedHierarchy(std::optional<SubgoalSpec> space) : space_(std::move(space)) {}
+  std::optional<SubgoalSpec> subgoal_spec() const override { return space_; }
   learn::EpisodeOutcome run_episode(GoalEnv& env, std::uint64_t seed, bool,
                                     const learn::StepObserver& obs) override {
     env.reset(seed);
@@ -124,6 +127,9 @@ class ScriptedHierarchy final : public testing::ActingOnlyAgent {
     }
     return out;
   }
+
+ private:
+  std::optional<SubgoalSpec> space_;
 };
 
 // ScriptedHierarchy's episode on FetchPickAndPlace, recorded small without the overlay; colour_at reads
@@ -134,11 +140,10 @@ struct ScriptedRecording {
   std::vector<Frame> frames;
   std::optional<Renderer> camera;  // made once, after the recording
 
-  explicit ScriptedRecording(std::optional<SubgoalSpec> subgoals = std::nullopt) {
-    ScriptedHierarchy agent;
+  explicit ScriptedRecording(std::optional<SubgoalSpec> space = std::nullopt) {
+    ScriptedHierarchy agent(std::move(space));
     opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
     opts.overlay = false;
-    opts.subgoals = std::move(subgoals);
     record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
     camera.emplace(env->mj_model(), opts.render);
     camera->render(env->mj_data());

@@ -97,7 +97,7 @@ class HacAgent final : public learn::Agent {
   // Env steps one action of level i spans when every level below uses all its attempts: H[0] x ... x H[i-1].
   long steps_per_action(int level) const;
   // The subgoal space levels above the bottom propose in.
-  const SubgoalSpec& subgoal_spec() const { return spec_; }
+  std::optional<SubgoalSpec> subgoal_spec() const override { return spec_; }
   // The configuration, with H resolved.
   const HacConfig& config() const { return cfg_; }
 

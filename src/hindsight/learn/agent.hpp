@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,8 @@ class Agent {
   virtual std::map<std::string, double> take_epoch_metrics() = 0;
   // The agent's random stream (exploration, HER sampling), saved in checkpoints.
   virtual Rng& rng() = 0;
+  // The space the upper levels' subgoals (StepInfo::subgoals) live in; none for an agent without them.
+  virtual std::optional<SubgoalSpec> subgoal_spec() const { return std::nullopt; }
 };
 
 }  // namespace hindsight::learn

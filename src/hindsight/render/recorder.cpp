@@ -33,7 +33,7 @@ RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOpt
         "record needs a MuJoCo task; " + env.name() + " has no MuJoCo scene to render");
   check(opts.episodes >= 1, "record needs at least one episode");
   Renderer renderer(env.mj_model(), opts.render);
-  const SubgoalSpec spec = opts.subgoals ? *opts.subgoals : env.default_subgoal_spec();
+  const SubgoalSpec spec = agent.subgoal_spec().value_or(env.default_subgoal_spec());
   const int T = env.max_episode_steps();
   RecordSummary summary;
 

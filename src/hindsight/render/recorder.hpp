@@ -4,7 +4,6 @@
 // as markers. Only the agent's acting path runs: no normalizer warm-up, no learning, no statistics update.
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +29,6 @@ struct RecordOptions {
   RenderOptions render;    // frame size, shadows, camera
   bool overlay = true;     // episode, step and success drawn in the top-left corner
   std::string title;       // optional overlay line in the bottom-left corner (e.g. the checkpoint)
-  std::optional<SubgoalSpec> subgoals;  // the agent's subgoal space, where its markers lie; none: the env's default
 };
 
 // What a recording saw.
@@ -45,8 +43,9 @@ using FrameSink = std::function<void(const Frame&)>;
 
 // Frames record_episodes makes when every episode runs its full length: episodes x (1 + T steps).
 long expected_frames(const GoalEnv& env, int episodes);
-// Records opts.episodes episodes of agent acting deterministically in env; progress(frames) is called after
-// every frame. Throws Error when env has no MuJoCo scene.
+// Records opts.episodes episodes of agent acting deterministically in env, subgoal markers placed by
+// agent.subgoal_spec() (the env's default space when it has none); progress(frames) is called after every
+// frame. Throws Error when env has no MuJoCo scene.
 RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOptions& opts,
                               const FrameSink& sink, const std::function<void(long)>& progress = {});
 
