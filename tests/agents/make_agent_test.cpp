@@ -67,6 +67,20 @@ TEST(HacSetup, SubgoalThresholdReplacesTheEnvsAfterTheSubgoalSpaceAndBounds) {
   EXPECT_THROW(make_setup(c), Error);  // two values for one dimension
 }
 
+TEST(HacSetup, SubgoalOffsetMakesTheUpperLevelsProposeOffsets) {
+  TrainConfig c = small_hac(2);
+  EXPECT_EQ(make_setup(c).agent->levels()[1]->spec().action_space.low,
+            make_setup(c).agent->subgoal_spec().value().bounds.low);  // absolute by default
+  apply_overrides(c, {"subgoal_offset=[0.3, 0.02]"});
+  agents::Setup s = make_setup(c);
+  EXPECT_EQ(s.agent->levels()[1]->spec().action_space.low, (std::vector<double>{-0.3, -0.02}));
+  EXPECT_EQ(s.agent->levels()[1]->spec().action_space.high, (std::vector<double>{0.3, 0.02}));
+  apply_overrides(c, {"subgoal_offset=[0.3]"});
+  EXPECT_EQ(make_setup(c).agent->levels()[1]->spec().action_space.high, (std::vector<double>{0.3, 0.3}));
+  apply_overrides(c, {"subgoal_offset=[0.3, 0.02, 0.1]"});
+  EXPECT_THROW(make_setup(c), Error);  // three values for two dimensions
+}
+
 TEST(HacSetup, PerLevelValuesReachTheirLevelOnly) {
   TrainConfig c = small_hac(2);
   c.actor_lr = 0.002;

@@ -138,6 +138,54 @@ TEST(HacHindsightAction, CarriesTheReachedStateOrTheProposalWhenReached) {
   EXPECT_EQ(std::vector<float>(ag0.end() - 2, ag0.end()), (std::vector<float>{0.3f, -0.4f}));
 }
 
+TEST(HacRelativeSubgoals, AProposalIsAnOffsetFromWhereTheLevelBelowIsClippedToTheBounds) {
+  // Offsets within +-0.5 (unit 0.9 = 0.45), H = 3, lambda = 1. From (0, 0) the top asks for (0.45, 0.45):
+  // missed (attempt 1 ends at (0.3, -0.4), a penalty). From there (0.75, 0.05): reached at step 4 at
+  // (0.8, 0). From there (1.25, 0.45) clipped to the bound (1.0, 0.45): reached at step 5 at (0.95, 0.5).
+  // From there (1.0, 0.95), not reached when the time limit ends the episode at step 6.
+  ScriptedEnv env(script(6, {{3, {0.0, 0.3, -0.4}}, {4, {0.0, 0.8, 0.0}}, {5, {0.0, 0.95, 0.5}}, {6, {0.0, 0.95, 0.5}}}));
+  HacConfig cfg = small_config(2, {3}, 1.0);
+  cfg.subgoal_offset = {0.5};
+  HacAgent agent(env, cfg, env.default_subgoal_spec(), 7);
+  const learn::Level& top = *agent.levels()[1];
+  EXPECT_EQ(top.spec().action_space.low, (std::vector<double>{-0.5, -0.5}));
+  EXPECT_EQ(top.spec().action_space.high, (std::vector<double>{0.5, 0.5}));
+  force_policy(*agent.levels()[1], {0.9, 0.9});
+  std::map<int, std::vector<double>> asked;  // env step -> level 1's subgoal during it
+  agent.run_episode(env, 0, true, [&](const GoalEnv&, const learn::StepInfo& info) {
+    asked[info.step] = info.subgoals.at(0);
+  });
+  const auto near = [](const std::vector<double>& a, std::vector<double> b) {
+    return a.size() == b.size() && std::abs(a[0] - b[0]) < 1e-5 && std::abs(a[1] - b[1]) < 1e-5;
+  };
+  EXPECT_TRUE(near(asked.at(1), {0.45, 0.45}));
+  EXPECT_TRUE(near(asked.at(3), {0.45, 0.45}));
+  EXPECT_TRUE(near(asked.at(4), {0.75, 0.05}));
+  EXPECT_TRUE(near(asked.at(5), {1.0, 0.45}));
+  EXPECT_TRUE(near(asked.at(6), {1.0, 0.95}));
+  // Stored actions are offsets from where each began, in unit scale (offset / 0.5): missed -> what was
+  // achieved (0.3, -0.4); reached -> the offset asked for, after clipping ((1.0, 0.45) - (0.8, 0)); the
+  // last one moved nowhere.
+  ASSERT_EQ(lengths(top), (std::vector<int>{4}));
+  const std::vector<std::vector<float>> want{{0.6f, -0.8f}, {0.9f, 0.9f}, {0.4f, 0.9f}, {0.0f, 0.0f}};
+  for (int t = 0; t < 4; ++t) {
+    const auto a = action_row(top, 0, t);
+    EXPECT_NEAR(a[0], want[static_cast<std::size_t>(t)][0], 1e-5) << "action " << t;
+    EXPECT_NEAR(a[1], want[static_cast<std::size_t>(t)][1], 1e-5) << "action " << t;
+  }
+  // The missed tested proposal is penalised with the offset it asked for.
+  ASSERT_EQ(top.fixed().size(), 1u);
+  EXPECT_NEAR(top.fixed().at(0).u[0], 0.9f, 1e-5);
+  EXPECT_NEAR(top.fixed().at(0).u[1], 0.9f, 1e-5);
+  // Level 0's goals stay absolute subgoals.
+  const auto g = agent.levels()[0]->buffer().g(1);
+  EXPECT_NEAR(g[0], 0.75f, 1e-5);
+  EXPECT_NEAR(g[1], 0.05f, 1e-5);
+
+  cfg.subgoal_offset = {0.5, 0.5, 0.5};
+  EXPECT_THROW(HacAgent(env, cfg, env.default_subgoal_spec(), 7), Error);
+}
+
 TEST(HacSubgoalTesting, LowerLevelsActWithoutNoiseUnderATest) {
   // random_eps = 1: every exploring action is uniform random. Under a tested subgoal (lambda = 1)
   // level 0 acts greedily: every env action is its deterministic 0.3.
@@ -258,6 +306,20 @@ TEST(HacDemonstrations, EachLevelStoresTheSequencesItWouldHaveStoredActingAsTheE
   EXPECT_EQ(block_row(d2.actions(0), 2, 1), yz(10));
   EXPECT_EQ(block_row(d2.ag(0), 1, 2), std::vector<float>{1.0f});
   EXPECT_EQ(block_row(d2.g(0), 1, 1), std::vector<float>{5.0f});
+
+  // With relative subgoals (offsets within +-0.5) the same actions are offsets from where each began,
+  // in unit scale: level 1's first (0.1, -0.1) / 0.5, the top's (0.3, -0.3) / 0.5 and (0.2, -0.2) / 0.5.
+  HacConfig rel = cfg;
+  rel.subgoal_offset = {0.5};
+  HacAgent relative(env, rel, env.default_subgoal_spec(), 9);
+  relative.store_demo(t, true);
+  const auto unit_row = [](std::span<const float> v, std::size_t r, std::vector<double> want) {
+    const auto a = block_row(v, 2, r);
+    return std::abs(a[0] - want[0]) < 1e-5 && std::abs(a[1] - want[1]) < 1e-5;
+  };
+  EXPECT_TRUE(unit_row(relative.levels()[1]->demos()->actions(0), 0, {0.2, -0.2}));
+  EXPECT_TRUE(unit_row(relative.levels()[2]->demos()->actions(0), 0, {0.6, -0.6}));
+  EXPECT_TRUE(unit_row(relative.levels()[2]->demos()->actions(0), 1, {0.4, -0.4}));
 
   // Nothing went into the experience buffers, and a trajectory without actions is refused.
   for (learn::Level* l : agent.levels()) EXPECT_EQ(l->buffer().episodes(), 0u);

@@ -328,6 +328,24 @@ TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
   c.subgoal_threshold = std::vector<double>{0.02};
   EXPECT_EQ(error_of([&] { validate(c); }),
             "subgoal_threshold is set but levels=1 has no subgoals; set levels >= 2 or drop it");
+  c.subgoal_threshold.reset();
+  c.subgoal_offset = std::vector<double>{0.1};
+  EXPECT_EQ(error_of([&] { validate(c); }),
+            "subgoal_offset is set but levels=1 has no subgoals; set levels >= 2 or drop it");
+}
+
+TEST(Config, SubgoalOffsetIsAListOfPositiveNumbersOrAuto) {
+  TrainConfig c;
+  EXPECT_FALSE(c.subgoal_offset.has_value()) << "absolute subgoals by default";
+  apply_override(c, "subgoal_offset=0.2");
+  EXPECT_EQ(c.subgoal_offset, (std::vector<double>{0.2}));
+  apply_override(c, "subgoal_offset=[0.25, 0.35, 0.1]");
+  EXPECT_EQ(c.subgoal_offset, (std::vector<double>{0.25, 0.35, 0.1}));
+  apply_override(c, "subgoal_offset=auto");
+  EXPECT_FALSE(c.subgoal_offset.has_value());
+  EXPECT_EQ(override_error("subgoal_offset=[0.2, -0.1]"),
+            "override 'subgoal_offset=[0.2, -0.1]': subgoal_offset must be auto or a non-empty list of values > 0, "
+            "got [0.2, -0.1]");
 }
 
 TEST(Config, SubgoalThresholdIsAListOfPositiveNumbersOrAuto) {

@@ -82,6 +82,18 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     : cfg_(std::move(cfg)), spec_(std::move(subgoals)), top_(cfg_.levels - 1), rng_(derive_seed(seed, "agent")) {
   validate(cfg_);
   validate_subgoal_spec(spec_, env);
+  const std::size_t sg_dims = spec_.obs_indices.size();
+  if (cfg_.subgoal_offset.size() == 1) cfg_.subgoal_offset.assign(sg_dims, cfg_.subgoal_offset.front());
+  check(cfg_.subgoal_offset.empty() || cfg_.subgoal_offset.size() == sg_dims,
+        "subgoal_offset has " + std::to_string(cfg_.subgoal_offset.size()) + " values but the subgoal space has " +
+            std::to_string(sg_dims) + " dimensions; give one value or one per dimension");
+  for (double d : cfg_.subgoal_offset) check(d > 0, "subgoal_offset values must be > 0, got " + std::to_string(d));
+  relative_ = !cfg_.subgoal_offset.empty();
+  Box offsets;
+  for (double d : cfg_.subgoal_offset) {
+    offsets.low.push_back(-d);
+    offsets.high.push_back(d);
+  }
   const int T = env.max_episode_steps();
   long below = 1;
   for (int h : cfg_.H) {
@@ -102,7 +114,7 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
   for (int i = 0; i <= top_; ++i) {
     learn::LevelSpec ls;
     ls.obs_dim = static_cast<int>(env.observation_space().size());
-    ls.action_space = i == 0 ? env.action_space() : spec_.bounds;
+    ls.action_space = i == 0 ? env.action_space() : relative_ ? offsets : spec_.bounds;
     ls.max_steps = i == top_ ? T : cfg_.H[static_cast<std::size_t>(i)];
     if (i == top_) {
       ls.goal_dim = static_cast<int>(env.goal_space().size());
@@ -164,6 +176,21 @@ std::vector<double> HacAgent::achieved(int i, const GoalObs& obs) const {
   return i == top_ ? obs.achieved_goal : project(spec_, obs.observation);
 }
 
+std::vector<double> HacAgent::subgoal_of(std::span<const double> from, std::span<const double> action) const {
+  std::vector<double> g(action.begin(), action.end());
+  if (!relative_) return g;
+  for (std::size_t k = 0; k < g.size(); ++k) g[k] = std::clamp(from[k] + action[k], spec_.bounds.low[k], spec_.bounds.high[k]);
+  return g;
+}
+
+std::vector<double> HacAgent::action_of(std::span<const double> from, std::span<const double> to) const {
+  std::vector<double> a(to.begin(), to.end());
+  if (relative_) {
+    for (std::size_t k = 0; k < a.size(); ++k) a[k] -= from[k];
+  }
+  return a;
+}
+
 void HacAgent::update_reached(Run& run, bool env_success) const {
   const std::vector<double> state = project(spec_, run.obs.observation);
   run.highest = -1;
@@ -208,10 +235,11 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
   int actions = 0;
   for (;;) {
     const std::vector<double> before = run.obs.observation;
-    const std::vector<double> action = level.act(before, goal, explore, rng_);
-    std::vector<double> hindsight_action = action;
+    std::vector<double> action = level.act(before, goal, explore, rng_);
+    std::vector<double> hindsight_action;  // the action stored: for i > 0, what level i-1 achieved if not the goal
     bool tested = false, missed = false;
     if (i == 0) {
+      hindsight_action = action;
       const StepResult r = run.env.step(action);
       run.obs = r.obs;
       ++run.steps;
@@ -228,10 +256,12 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
     } else {
       // A test is drawn only while exploring; under a test every lower proposal is tested too (nesting).
       tested = run.train && (testing || rng_.uniform01() < cfg_.subgoal_test_prob);
-      run.goals[u - 1] = action;
+      const std::vector<double> from = project(spec_, before);
+      run.goals[u - 1] = subgoal_of(from, action);
+      action = action_of(from, run.goals[u - 1]);  // the offset after clipping (relative subgoals)
       const bool maxed_out = run_level(run, i - 1, tested);
       // Hindsight action: what level i-1 actually achieved, unless it reached the proposal.
-      if (!run.reached[u - 1]) hindsight_action = project(spec_, run.obs.observation);
+      hindsight_action = run.reached[u - 1] ? action : action_of(from, project(spec_, run.obs.observation));
       missed = tested && maxed_out;
     }
     ++actions;
@@ -336,7 +366,7 @@ void HacAgent::store_demo(const learn::Trajectory& t, bool feed_normalizers) {
         if (i == 0) {
           level.to_unit_action(row(t.actions, ea, a), unit);
         } else {
-          level.to_unit_action(project(spec_, row(t.obs, od, start(a + 1))), unit);
+          level.to_unit_action(action_of(project(spec_, row(t.obs, od, start(a))), project(spec_, row(t.obs, od, start(a + 1)))), unit);
         }
         ep.actions.insert(ep.actions.end(), unit.begin(), unit.end());
         if (i == top_) {

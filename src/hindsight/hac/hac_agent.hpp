@@ -13,7 +13,8 @@
 // Transitions (training episodes only). Each action of level i gives one hindsight action transition
 // (state, goal, action, next state): for i > 0 the action stored is the proposed subgoal when level
 // i-1 reached it, else the subgoal-space state level i-1 actually reached, as if level i-1 were already
-// optimal; it is never penalised. The whole attempt sequence of level i is stored as one EpisodeData in
+// optimal (with relative subgoals, both as offsets from the state where the action began); it is never
+// penalised. The whole attempt sequence of level i is stored as one EpisodeData in
 // level i's ReplayBuffer, so HER ("future"/"final", replay_k) relabels goals with states achieved later
 // in the same sequence, as HAC's goal replay does, at sample time. Level i's reward is 0 when its goal is
 // reached and -1 otherwise: the env's compute_reward for the top, within_thresholds of the subgoal space
@@ -43,6 +44,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,12 @@ struct HacConfig {
   // the same for every level.
   std::vector<learn::LevelConfig> per_level;
   std::vector<std::optional<double>> per_level_gamma;
+  // Relative subgoals (HIRO's parameterization): empty = absolute (HAC: a level above the bottom proposes
+  // a point of the subgoal space). Else such a level's action is an offset within +-subgoal_offset[k] per
+  // subgoal dimension k (one value = every dimension) from the subgoal-space state where it acts; the goal
+  // given to the level below is that state plus the offset, clipped to the space's bounds, and stays fixed
+  // for the attempt sequence. Stored actions are offsets from the state where the action started.
+  std::vector<double> subgoal_offset;
 };
 
 // The H list with one entry per level below the top: `given` as is (k-1 entries), one value repeated,
@@ -124,9 +132,15 @@ class HacAgent final : public learn::Agent {
   std::vector<double> achieved(int i, const GoalObs& obs) const;
   // Re-derives which level's goal the current state reaches (after an env step).
   void update_reached(Run& run, bool env_success) const;
+  // The subgoal a level above the bottom means by `action` taken at subgoal-space state `from`: the action
+  // itself (absolute subgoals), or from + action clipped to the space's bounds (relative).
+  std::vector<double> subgoal_of(std::span<const double> from, std::span<const double> action) const;
+  // The action that names subgoal `to` from state `from`: the inverse of subgoal_of (before clipping).
+  std::vector<double> action_of(std::span<const double> from, std::span<const double> to) const;
 
   HacConfig cfg_;
   SubgoalSpec spec_;
+  bool relative_ = false;  // cfg_.subgoal_offset given
   int top_;
   std::vector<int> horizons_;
   std::vector<std::unique_ptr<learn::Level>> levels_;

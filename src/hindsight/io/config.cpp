@@ -307,6 +307,8 @@ void validate(const TrainConfig& config) {
         "subgoal_low/subgoal_high are set but levels=1 has no subgoals; set levels >= 2 or drop them");
   check(!config.subgoal_threshold || config.levels > 1,
         "subgoal_threshold is set but levels=1 has no subgoals; set levels >= 2 or drop it");
+  check(!config.subgoal_offset || config.levels > 1,
+        "subgoal_offset is set but levels=1 has no subgoals; set levels >= 2 or drop it");
   if (config.demos > 0) {
     check(config.env.rfind("Fetch", 0) == 0,
           "demos need a task with a scripted expert (the Fetch tasks), not '" + config.env + "'");

@@ -121,6 +121,10 @@ enum class NanPolicy { stop, skip };
     "HAC: highest subgoal the upper levels propose, one value per subgoal dimension; auto = the env's") \
   X(subgoal_threshold, std::optional<std::vector<double>>, std::nullopt, auto_or(non_empty_list_above(0)),\
     "HAC: a subgoal is reached within this distance in every dimension; one value = all; auto = the env's")\
+  X(subgoal_offset, std::optional<std::vector<double>>, std::nullopt, auto_or(non_empty_list_above(0)),   \
+    "HAC: relative subgoals (HIRO's): the upper levels propose an offset of at most this per subgoal "    \
+    "dimension from where the level below is, clipped to subgoal_low/high; one value = all; "             \
+    "auto = absolute subgoals (HAC's)")                                                                   \
   X(best_episodes, int, 100, at_least(0),                                                               \
     "best.ckpt: an epoch with test success within 0.2 of the best is re-measured on this many; 0 = never")\
   X(demos, int, 0, at_least(0),                                                                         \
