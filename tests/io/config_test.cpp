@@ -334,32 +334,22 @@ TEST(Config, ASubgoalSpaceNeedsAHierarchy) {
             "subgoal_offset is set but levels=1 has no subgoals; set levels >= 2 or drop it");
 }
 
-TEST(Config, SubgoalOffsetIsAListOfPositiveNumbersOrAuto) {
-  TrainConfig c;
-  EXPECT_FALSE(c.subgoal_offset.has_value()) << "absolute subgoals by default";
-  apply_override(c, "subgoal_offset=0.2");
-  EXPECT_EQ(c.subgoal_offset, (std::vector<double>{0.2}));
-  apply_override(c, "subgoal_offset=[0.25, 0.35, 0.1]");
-  EXPECT_EQ(c.subgoal_offset, (std::vector<double>{0.25, 0.35, 0.1}));
-  apply_override(c, "subgoal_offset=auto");
-  EXPECT_FALSE(c.subgoal_offset.has_value());
-  EXPECT_EQ(override_error("subgoal_offset=[0.2, -0.1]"),
-            "override 'subgoal_offset=[0.2, -0.1]': subgoal_offset must be auto or a non-empty list of values > 0, "
-            "got [0.2, -0.1]");
-}
-
-TEST(Config, SubgoalThresholdIsAListOfPositiveNumbersOrAuto) {
-  TrainConfig c;
-  EXPECT_FALSE(c.subgoal_threshold.has_value());
-  apply_override(c, "subgoal_threshold=0.02");
-  EXPECT_EQ(c.subgoal_threshold, (std::vector<double>{0.02}));
-  apply_override(c, "subgoal_threshold=[0.02, 0.03, 0.01]");
-  EXPECT_EQ(c.subgoal_threshold, (std::vector<double>{0.02, 0.03, 0.01}));
-  apply_override(c, "subgoal_threshold=auto");
-  EXPECT_FALSE(c.subgoal_threshold.has_value());
-  EXPECT_EQ(override_error("subgoal_threshold=[0.02, 0]"),
-            "override 'subgoal_threshold=[0.02, 0]': subgoal_threshold must be auto or a non-empty list of values > 0, "
-            "got [0.02, 0]");
+TEST(Config, SubgoalThresholdAndOffsetAreListsOfPositiveNumbersOrAuto) {
+  using Key = std::optional<std::vector<double>> TrainConfig::*;
+  for (const auto& [name, key] : {std::pair<std::string, Key>{"subgoal_threshold", &TrainConfig::subgoal_threshold},
+                                  std::pair<std::string, Key>{"subgoal_offset", &TrainConfig::subgoal_offset}}) {
+    SCOPED_TRACE(name);
+    TrainConfig c;
+    EXPECT_FALSE((c.*key).has_value()) << "auto by default (the env's thresholds; absolute subgoals)";
+    apply_override(c, name + "=0.02");
+    EXPECT_EQ(c.*key, (std::vector<double>{0.02}));
+    apply_override(c, name + "=[0.02, 0.03, 0.01]");
+    EXPECT_EQ(c.*key, (std::vector<double>{0.02, 0.03, 0.01}));
+    apply_override(c, name + "=auto");
+    EXPECT_FALSE((c.*key).has_value());
+    EXPECT_EQ(override_error(name + "=[0.02, 0]"), "override '" + name + "=[0.02, 0]': " + name +
+                                                       " must be auto or a non-empty list of values > 0, got [0.02, 0]");
+  }
 }
 
 TEST(Config, NoiseStdIsAListPerLevelOrAuto) {
