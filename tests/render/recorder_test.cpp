@@ -105,7 +105,7 @@ TEST_F(RenderRecorder, TheSameSeedRecordsTheSameFrames) {
 
 // A stand-in for a two-level hierarchy: holds the gripper still and reports fixed subgoals, level 1's
 // switching from A to B halfway through the episode, so the test knows where each marker must be drawn.
-// Its subgoal space is `space` (none: the env's default is drawn).
+// Its subgoal space is `space`.
 class ScriptedHierarchy final : public testing::ActingOnlyAgent {
  public:
   static constexpr std::array<double, 3> A{1.20, 0.52, 0.46}, B{1.30, 0.95, 0.62}, C{1.25, 0.70, 0.60};
@@ -140,17 +140,23 @@ struct ScriptedRecording {
   std::vector<Frame> frames;
   std::optional<Renderer> camera;  // made once, after the recording
 
-  explicit ScriptedRecording(std::optional<SubgoalSpec> space = std::nullopt) {
+  // The hierarchy's subgoal space is the env's default one.
+  ScriptedRecording() { record(env->default_subgoal_spec()); }
+  // The hierarchy reports `space` (nullopt: it has none).
+  explicit ScriptedRecording(std::optional<SubgoalSpec> space) { record(std::move(space)); }
+  std::array<std::uint8_t, 3> colour_at(int frame, const std::array<double, 3>& p) const {
+    const auto px = *camera->project(p);
+    return frames.at(static_cast<std::size_t>(frame)).pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
+  }
+
+ private:
+  void record(std::optional<SubgoalSpec> space) {
     ScriptedHierarchy agent(std::move(space));
     opts.render = RenderOptions{.width = 320, .height = 240, .shadows = false};
     opts.overlay = false;
     record_episodes(agent, *env, opts, [&](const Frame& f) { frames.push_back(f); });
     camera.emplace(env->mj_model(), opts.render);
     camera->render(env->mj_data());
-  }
-  std::array<std::uint8_t, 3> colour_at(int frame, const std::array<double, 3>& p) const {
-    const auto px = *camera->project(p);
-    return frames.at(static_cast<std::size_t>(frame)).pixel(static_cast<int>(px[0]), static_cast<int>(px[1]));
   }
 };
 
@@ -182,6 +188,10 @@ TEST(RenderRecorderMarkers, SubgoalMarkersFollowTheAgentsSubgoalSpace) {
   ASSERT_EQ(r.frames.size(), 51u);
   EXPECT_FALSE(blue(r.colour_at(10, ScriptedHierarchy::A))) << "level 1's marker drawn from the env's default space";
   EXPECT_FALSE(green(r.colour_at(10, ScriptedHierarchy::C)));
+  // An agent without a subgoal space gets none of the env's: its subgoals are not drawn.
+  const ScriptedRecording none(std::nullopt);
+  EXPECT_FALSE(blue(none.colour_at(10, ScriptedHierarchy::A)));
+  EXPECT_FALSE(green(none.colour_at(10, ScriptedHierarchy::C)));
 }
 
 TEST(RenderRecorderErrors, NeedsAMuJoCoTask) {

@@ -82,11 +82,9 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     : cfg_(std::move(cfg)), spec_(std::move(subgoals)), top_(cfg_.levels - 1), rng_(derive_seed(seed, "agent")) {
   validate(cfg_);
   validate_subgoal_spec(spec_, env);
-  const std::size_t sg_dims = spec_.obs_indices.size();
-  if (cfg_.subgoal_offset.size() == 1) cfg_.subgoal_offset.assign(sg_dims, cfg_.subgoal_offset.front());
-  check(cfg_.subgoal_offset.empty() || cfg_.subgoal_offset.size() == sg_dims,
-        "subgoal_offset has " + std::to_string(cfg_.subgoal_offset.size()) + " values but the subgoal space has " +
-            std::to_string(sg_dims) + " dimensions; give one value or one per dimension");
+  if (!cfg_.subgoal_offset.empty()) {
+    cfg_.subgoal_offset = per_dimension(spec_, env, cfg_.subgoal_offset, "subgoal_offset");
+  }
   for (double d : cfg_.subgoal_offset) check(d > 0, "subgoal_offset values must be > 0, got " + std::to_string(d));
   relative_ = !cfg_.subgoal_offset.empty();
   Box offsets;

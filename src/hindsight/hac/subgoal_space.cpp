@@ -88,13 +88,18 @@ SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optiona
 
 SubgoalSpec with_thresholds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& thresholds) {
   if (!thresholds) return spec;
-  const std::size_t n = spec.obs_indices.size();
-  check(thresholds->size() == 1 || thresholds->size() == n,
-        "subgoal_threshold has " + std::to_string(thresholds->size()) + " values but the " + env.name() +
-            " subgoal space has " + std::to_string(n) + " dimensions (give one value or " + std::to_string(n) + ")");
-  spec.thresholds = thresholds->size() == 1 ? std::vector<double>(n, thresholds->front()) : *thresholds;
+  spec.thresholds = per_dimension(spec, env, *thresholds, "subgoal_threshold");
   validate_subgoal_spec(spec, env);
   return spec;
+}
+
+std::vector<double> per_dimension(const SubgoalSpec& spec, const GoalEnv& env, const std::vector<double>& values,
+                                  const std::string& key) {
+  const std::size_t n = spec.obs_indices.size();
+  check(values.size() == 1 || values.size() == n,
+        key + " has " + std::to_string(values.size()) + " values but the " + env.name() + " subgoal space has " +
+            std::to_string(n) + " dimensions (give one value or " + std::to_string(n) + ")");
+  return values.size() == 1 ? std::vector<double>(n, values.front()) : values;
 }
 
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env) {

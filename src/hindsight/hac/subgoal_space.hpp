@@ -22,6 +22,10 @@ SubgoalSpec with_bounds(SubgoalSpec spec, const GoalEnv& env, const std::optiona
 // spec with its reached-thresholds replaced when given: one value for every dimension or one per
 // dimension (HAC's per-dimension subgoal thresholds); throws Error on another count or a value <= 0.
 SubgoalSpec with_thresholds(SubgoalSpec spec, const GoalEnv& env, const std::optional<std::vector<double>>& thresholds);
+// values with one entry per dimension of spec: one value repeated for every dimension, or exactly one per
+// dimension as given; throws Error naming `key` on another count (the per-dimension subgoal settings).
+std::vector<double> per_dimension(const SubgoalSpec& spec, const GoalEnv& env, const std::vector<double>& values,
+                                  const std::string& key);
 // Throws Error unless spec fits env: at least one index, every index inside the observation, one bound
 // pair and one threshold per index, finite bounds with low < high, thresholds > 0, markers inside.
 void validate_subgoal_spec(const SubgoalSpec& spec, const GoalEnv& env);

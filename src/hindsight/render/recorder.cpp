@@ -33,7 +33,8 @@ RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOpt
         "record needs a MuJoCo task; " + env.name() + " has no MuJoCo scene to render");
   check(opts.episodes >= 1, "record needs at least one episode");
   Renderer renderer(env.mj_model(), opts.render);
-  const SubgoalSpec spec = agent.subgoal_spec().value_or(env.default_subgoal_spec());
+  // An agent without a subgoal space (flat) reports no subgoals, so an empty space draws the goal alone.
+  const SubgoalSpec spec = agent.subgoal_spec().value_or(SubgoalSpec{});
   const int T = env.max_episode_steps();
   RecordSummary summary;
 

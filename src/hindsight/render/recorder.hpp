@@ -44,7 +44,7 @@ using FrameSink = std::function<void(const Frame&)>;
 // Frames record_episodes makes when every episode runs its full length: episodes x (1 + T steps).
 long expected_frames(const GoalEnv& env, int episodes);
 // Records opts.episodes episodes of agent acting deterministically in env, subgoal markers placed by
-// agent.subgoal_spec() (the env's default space when it has none); progress(frames) is called after every
+// agent.subgoal_spec() (none drawn when the agent has no subgoal space); progress(frames) is called after every
 // frame. Throws Error when env has no MuJoCo scene.
 RecordSummary record_episodes(learn::Agent& agent, GoalEnv& env, const RecordOptions& opts,
                               const FrameSink& sink, const std::function<void(long)>& progress = {});
