@@ -61,7 +61,7 @@ namespace {
 // The parsed command line of `hindsight eval`.
 struct EvalArgs {
   std::vector<std::string> runs;
-  std::optional<std::string> episodes, seed, checkpoint, goals_file, episodes_csv;
+  std::optional<std::string> episodes, seed, checkpoint, goals_file, episodes_csv, steps_csv;
   std::vector<std::string> goals;  // --goal x,y,z, in order
 };
 
@@ -101,6 +101,7 @@ int run_eval(const EvalArgs& a) {
   check(io::is_run_dir(run), run + ": not a run directory (no config.yaml)");
   const bool chosen = !a.goals.empty() || a.goals_file;
   check(!(chosen && a.episodes_csv), "--episodes-csv is for the task's own goals; drop --goal/--goals or it");
+  check(!(chosen && a.steps_csv), "--steps-csv is for the task's own goals; drop --goal/--goals or it");
   // With chosen goals, --episodes counts per goal.
   const int episodes =
       static_cast<int>(int_value("--episodes", a.episodes, 1, 10000000).value_or(chosen ? 10 : 100));
@@ -112,11 +113,17 @@ int run_eval(const EvalArgs& a) {
   const auto counters = train::load_checkpoint(ckpt, cfg, *setup.agent);
   if (chosen) return eval_goals(run, ckpt, counters, setup, goals, episodes, seed);
   setup.agent->take_epoch_metrics();  // start the per-level counts from zero
-  const auto records = train::evaluate_episodes(*setup.agent, *setup.env, episodes, seed);
+  const int levels = static_cast<int>(setup.agent->levels().size());
+  std::optional<train::StepsCsv> steps;
+  if (a.steps_csv) steps.emplace(setup.env->goal_space().size(), setup.agent->subgoal_spec(), levels - 1);
+  const auto records = train::evaluate_episodes(
+      *setup.agent, *setup.env, episodes, seed,
+      steps ? train::EvalStepObserver([&steps](int e, const learn::StepInfo& info) { steps->add(e, info); })
+            : train::EvalStepObserver{});
   const auto r = train::report_of(records);
   const auto metrics = setup.agent->take_epoch_metrics();
   if (a.episodes_csv) io::write_file_atomic(*a.episodes_csv, train::episodes_csv(records));
-  const int levels = static_cast<int>(setup.agent->levels().size());
+  if (steps) io::write_file_atomic(*a.steps_csv, steps->text());
   std::cout << "run=" << run << " checkpoint=" << ckpt << " epoch=" << counters.epoch << " episodes=" << episodes
             << "\n";
   std::printf("mean_episode_reward=%.4f\n", r.mean_reward);
@@ -158,6 +165,9 @@ Command add_eval(CLI::App& app) {
   add_value_flag(*sub, "--episodes-csv", a->episodes_csv, "FILE",
                  "also write one CSV row per episode: success at the last step, reached at some step, first step "
                  "at the goal, steps at the goal, final distance to the goal");
+  add_value_flag(*sub, "--steps-csv", a->steps_csv, "FILE",
+                 "also write one CSV row per env step: success, achieved and desired goal, and for HAC the state "
+                 "in the subgoal space and every upper level's current subgoal");
   return {sub, [a] { return run_eval(*a); }};
 }
 

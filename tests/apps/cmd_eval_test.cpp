@@ -81,5 +81,71 @@ TEST(CliEval, EpisodesCsvHoldsOneRowPerEpisodeThatAddsUpToTheRate) {
   EXPECT_FALSE(std::ifstream(dir + "/x.csv").good()) << "nothing written on bad input";
 }
 
+// The cells of one CSV line.
+std::vector<std::string> cells_of(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+  return cells;
+}
+
+TEST(CliEval, StepsCsvHoldsEveryStepWithEachLevelsSubgoal) {
+  const std::string dir = fresh_dir("eval_cli_steps");
+  const std::string run = train_tiny_run(dir + "/runs", "FetchReach", 1, "levels=2 H=[5]");
+  const std::string episodes = dir + "/episodes.csv", steps = dir + "/steps.csv";
+  const auto r = run_cli("eval '" + run + "' --episodes 3 --seed 4 --episodes-csv '" + episodes +
+                         "' --steps-csv '" + steps + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(run_cli("eval '" + run + "' --episodes 3 --seed 4").out, r.out) << "the file changes nothing printed";
+
+  // Per episode: its step count and score, from the episodes file.
+  std::ifstream ef(episodes);
+  std::string line;
+  std::getline(ef, line);
+  std::vector<int> episode_steps;
+  std::vector<std::string> episode_success;
+  while (std::getline(ef, line)) {
+    const auto c = cells_of(line);
+    ASSERT_EQ(c.size(), 9u) << line;
+    episode_success.push_back(c[2]);
+    episode_steps.push_back(std::stoi(c[6]));
+  }
+  ASSERT_EQ(episode_steps.size(), 3u);
+
+  // FetchReach: 3 goal values; its default subgoal space is the gripper (3 values); one upper level.
+  std::ifstream sf(steps);
+  std::getline(sf, line);
+  EXPECT_EQ(line, "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2,s_0,s_1,s_2,l1_0,l1_1,l1_2");
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(sf, line)) rows.push_back(cells_of(line));
+  std::size_t k = 0;
+  for (std::size_t e = 0; e < episode_steps.size(); ++e) {
+    for (int s = 1; s <= episode_steps[e]; ++s, ++k) {
+      ASSERT_LT(k, rows.size());
+      ASSERT_EQ(rows[k].size(), 15u);
+      EXPECT_EQ(rows[k][0], std::to_string(e));
+      EXPECT_EQ(rows[k][1], std::to_string(s));
+      // On FetchReach the achieved goal is the gripper, the subgoal space's state.
+      for (int d = 0; d < 3; ++d) EXPECT_EQ(rows[k][3 + d], rows[k][9 + d]) << "row " << k;
+      if (s > 1) EXPECT_EQ(rows[k][6], rows[k - 1][6]) << "one goal per episode";
+    }
+    EXPECT_EQ(rows[k - 1][2], episode_success[e]) << "the last step is the score";
+  }
+  EXPECT_EQ(k, rows.size());
+
+  // A flat run: goals only.
+  const std::string flat = train_tiny_run(dir + "/flat");
+  ASSERT_EQ(run_cli("eval '" + flat + "' --episodes 1 --steps-csv '" + steps + "'").exit_code, 0);
+  std::ifstream ff(steps);
+  std::getline(ff, line);
+  EXPECT_EQ(line, "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2");
+
+  const auto bad = run_cli("eval '" + run + "' --goal 1.3,0.7,0.5 --steps-csv '" + dir + "/x.csv'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("--steps-csv is for the task's own goals"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::ifstream(dir + "/x.csv").good()) << "nothing written on bad input";
+}
+
 }  // namespace
 }  // namespace hindsight::testing

@@ -56,6 +56,25 @@ TEST(HacSubgoalSpace, PickAndPlaceSubgoalsMayAskForTheFingersOpening) {
             std::string::npos);
 }
 
+TEST(HacSubgoalSpace, FetchSubgoalsMayAskForTheGrippersVelocity) {
+  const auto env = make_env("FetchPush");
+  const SubgoalSpec def = env->default_subgoal_spec();
+  const SubgoalSpec s = subgoal_spec_from_name(*env, "0,1,2,20,21,22");
+  EXPECT_EQ(s.obs_indices, (std::vector<int>{0, 1, 2, 20, 21, 22}));
+  EXPECT_EQ(s.bounds.low, (std::vector<double>{def.bounds.low[0], def.bounds.low[1], def.bounds.low[2], -0.04, -0.04,
+                                               -0.04}));
+  EXPECT_EQ(s.bounds.high, (std::vector<double>{def.bounds.high[0], def.bounds.high[1], def.bounds.high[2], 0.04,
+                                                0.04, 0.04}));
+  EXPECT_EQ(s.thresholds, (std::vector<double>{0.05, 0.05, 0.05, 0.01, 0.01, 0.01}));
+  EXPECT_EQ(s.marker_offsets, (std::vector<int>{0})) << "a velocity is not a place to draw";
+  EXPECT_TRUE(subgoal_spec_from_name(*env, "20,21,22").marker_offsets.empty());
+  // FetchReach's observation has no block: its gripper velocity follows the fingers.
+  EXPECT_EQ(subgoal_spec_from_name(*make_env("FetchReach"), "0,1,2,5,6,7").thresholds,
+            (std::vector<double>{0.05, 0.05, 0.05, 0.01, 0.01, 0.01}));
+  // The block's velocity (14-16) is not a candidate.
+  EXPECT_NE(error_of(*env, "0,1,2,14").find("index 14 is not in the FetchPush subgoal space"), std::string::npos);
+}
+
 TEST(HacSubgoalSpace, RefusesSpacesThatDoNotFitTheEnv) {
   const auto env = make_env("FetchPickAndPlace");
   EXPECT_NE(error_of(*env, "0,1,30").find("observation index 30 is beyond the FetchPickAndPlace observation (25 values)"),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hindsight/agents/make_agent.hpp"
@@ -105,6 +106,57 @@ TEST(Evaluate, EpisodesCsvHasAHeaderAndOneRowPerEpisode) {
             "episode,seed,success,reached,first_reached_step,steps_at_goal,steps,final_distance,reward_sum\n"
             "0,12,1,1,7,44,50,0.0125,-6\n"
             "1,13,0,0,-1,0,50,0.25,-50\n");
+}
+
+TEST(Evaluate, StepsCsvWritesGoalsStateAndEachUpperLevelsSubgoal) {
+  // Flat: no subgoal space, so only the goals.
+  StepsCsv flat(2, std::nullopt, 0);
+  GoalObs o{{0.5, 1.0, 2.0, 3.0}, {1.0, 2.0}, {1.5, -0.25}};
+  flat.add(0, learn::StepInfo{1, &o, false, {}});
+  EXPECT_EQ(flat.text(), "episode,step,success,ag_0,ag_1,g_0,g_1\n0,1,0,1,2,1.5,-0.25\n");
+
+  // Two upper levels over a space of observation entries 2 and 0: s_* is the observation there.
+  SubgoalSpec spec;
+  spec.obs_indices = {2, 0};
+  spec.bounds = Box{{-5, -5}, {5, 5}};
+  spec.thresholds = {0.1, 0.1};
+  StepsCsv hac(2, spec, 2);
+  hac.add(3, learn::StepInfo{7, &o, true, {{0.25, 0.5}, {1.0, 1.25}}});
+  EXPECT_EQ(hac.text(),
+            "episode,step,success,ag_0,ag_1,g_0,g_1,s_0,s_1,l1_0,l1_1,l2_0,l2_1\n"
+            "3,7,1,1,2,1.5,-0.25,2,0.5,0.25,0.5,1,1.25\n");
+
+  // Rows that do not fit the header are refused, not written.
+  const std::string before = hac.text();
+  EXPECT_THROW(hac.add(3, learn::StepInfo{8, &o, true, {{0.25, 0.5}}}), Error);
+  EXPECT_THROW(hac.add(3, learn::StepInfo{8, &o, true, {{0.25, 0.5, 1.0}, {1.0, 1.25}}}), Error);
+  EXPECT_THROW(flat.add(0, learn::StepInfo{2, &o, false, {{0.25, 0.5}}}), Error);
+  GoalObs short_goal{{0.5, 1.0, 2.0}, {1.0}, {1.5}};
+  EXPECT_THROW(flat.add(0, learn::StepInfo{2, &short_goal, false, {}}), Error);
+  EXPECT_EQ(hac.text(), before);
+}
+
+TEST(Evaluate, TheStepObserverSeesEveryStepOfEveryEpisodeInOrder) {
+  auto env = make_env("FetchReach");
+  ScriptedReacher leaves(true);
+  std::vector<std::pair<int, int>> seen;  // (episode, step)
+  std::vector<int> last_success;
+  const auto records = evaluate_episodes(leaves, *env, 3, 7, [&](int e, const learn::StepInfo& info) {
+    seen.emplace_back(e, info.step);
+    if (static_cast<int>(last_success.size()) <= e) last_success.resize(static_cast<std::size_t>(e) + 1);
+    last_success[static_cast<std::size_t>(e)] = info.success ? 1 : 0;
+  });
+  std::size_t k = 0;
+  for (std::size_t e = 0; e < records.size(); ++e) {
+    for (int s = 1; s <= records[e].steps; ++s, ++k) {
+      ASSERT_LT(k, seen.size());
+      EXPECT_EQ(seen[k], std::make_pair(static_cast<int>(e), s));
+    }
+    EXPECT_EQ(last_success[e], records[e].success ? 1 : 0) << "the last step decides the score";
+  }
+  EXPECT_EQ(k, seen.size());
+  const auto plain = evaluate_episodes(leaves, *env, 3, 7);
+  for (std::size_t e = 0; e < records.size(); ++e) EXPECT_EQ(plain[e].steps_at_goal, records[e].steps_at_goal);
 }
 
 TEST(Evaluate, IsDeterministicAndNeedsAnEpisode) {

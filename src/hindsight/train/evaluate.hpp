@@ -3,6 +3,7 @@
 // checkpoint), raw trajectories of a given policy (warm-up, demonstrations), and the episode seeds.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,37 @@ struct EpisodeRecord {
   double final_distance = 0.0;  // Euclidean distance of the achieved goal to the desired one after the last step
   double reward_sum = 0.0;      // sum of env rewards
 };
-// The same episodes evaluate() runs (same seeds, same outcomes), each one's record.
-std::vector<EpisodeRecord> evaluate_episodes(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed);
+// Called after every env step of evaluation episode `episode` (0-based), e.g. to write `eval --steps-csv`.
+using EvalStepObserver = std::function<void(int episode, const learn::StepInfo& info)>;
+// The same episodes evaluate() runs (same seeds, same outcomes), each one's record; on_step, when given,
+// sees every step.
+std::vector<EpisodeRecord> evaluate_episodes(learn::Agent& agent, GoalEnv& env, int episodes, std::uint64_t seed,
+                                             const EvalStepObserver& on_step = {});
 // What evaluate() reports for these episodes.
 EvalReport report_of(const std::vector<EpisodeRecord>& records);
 // CSV text: a header line, then one row per episode in order (episode is its 0-based index).
 std::string episodes_csv(const std::vector<EpisodeRecord>& records);
+
+// The steps of evaluation episodes as CSV text (`eval --steps-csv`), one row per env step: episode (0-based),
+// step (1-based), env success after it, the achieved goal (ag_*), the desired goal (g_*), and for an agent with
+// subgoals the state in the subgoal space (s_*, what a subgoal is compared with) and each upper level's
+// current subgoal (l1_* is level 1's goal for level 0, l2_* level 2's for level 1, ...).
+class StepsCsv {
+ public:
+  // goal_dims: the env's goal size; spec: the agent's subgoal space, none for a flat agent; upper_levels:
+  // the levels that propose subgoals (levels - 1).
+  StepsCsv(std::size_t goal_dims, std::optional<SubgoalSpec> spec, int upper_levels);
+  // Appends one step's row; throws Error when its sizes do not match the header's.
+  void add(int episode, const learn::StepInfo& info);
+  // The header line and every row added, in order.
+  const std::string& text() const { return text_; }
+
+ private:
+  std::size_t goal_dims_;
+  std::optional<SubgoalSpec> spec_;
+  int upper_levels_;
+  std::string text_;
+};
 // Success rate of n deterministic episodes shared among the ranks (rank r runs its share, seeded from
 // seed_of_rank(r)); every rank returns the job's rate.
 double evaluate_on_ranks(learn::Agent& agent, GoalEnv& env, int episodes, Comm& comm,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mujoco/mujoco.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -311,7 +312,7 @@ TEST(FetchEnv, ClosingTheFingersGraspsAndLiftsTheBlock) {
 TEST(FetchEnv, FingerSubgoalsReadTheFingersOpening) {
   FetchEnv env(pick_and_place_config());
   const SubgoalSpec s = env.subgoal_candidates();
-  ASSERT_EQ(s.obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5, 9, 10}));
+  ASSERT_EQ(s.obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5, 9, 10, 20, 21, 22}));
   EXPECT_EQ(env.default_subgoal_spec().obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5}));
   env.reset(0);
   GoalObs o;
@@ -319,9 +320,44 @@ TEST(FetchEnv, FingerSubgoalsReadTheFingersOpening) {
   for (int k : {9, 10}) EXPECT_NEAR(o.observation[static_cast<std::size_t>(k)], s.bounds.high[6], s.thresholds[6]) << k;
   for (int t = 0; t < 10; ++t) o = env.step(std::vector<double>{0, 0, 0, -1}).obs;  // close on nothing
   for (int k : {9, 10}) EXPECT_NEAR(o.observation[static_cast<std::size_t>(k)], s.bounds.low[6], s.thresholds[6]) << k;
-  // Held closed on Push and Reach: the default is every candidate.
-  EXPECT_EQ(FetchEnv(push_config()).subgoal_candidates().obs_indices, (std::vector<int>{0, 1, 2, 3, 4, 5}));
-  EXPECT_EQ(FetchEnv(reach_config()).subgoal_candidates().obs_indices, (std::vector<int>{0, 1, 2}));
+  // Held closed on Push and Reach: the default and the gripper's velocity.
+  EXPECT_EQ(FetchEnv(push_config()).subgoal_candidates().obs_indices,
+            (std::vector<int>{0, 1, 2, 3, 4, 5, 20, 21, 22}));
+  EXPECT_EQ(FetchEnv(reach_config()).subgoal_candidates().obs_indices, (std::vector<int>{0, 1, 2, 5, 6, 7}));
+}
+
+TEST(FetchEnv, GripperVelocitySubgoalsSpanItsSpeedAndReadZeroAtRest) {
+  for (const FetchTaskConfig& cfg : {push_config(), reach_config()}) {
+    FetchEnv env(cfg);
+    const SubgoalSpec s = env.subgoal_candidates();
+    const std::size_t n = s.obs_indices.size();
+    ASSERT_GE(n, 3u);
+    GoalObs o = env.reset(3);
+    for (std::size_t d = n - 3; d < n; ++d) {
+      EXPECT_NEAR(o.observation[static_cast<std::size_t>(s.obs_indices[d])], 0.0, s.thresholds[d]) << "at rest";
+      EXPECT_EQ(s.bounds.low[d], -s.bounds.high[d]);
+    }
+    // Full speed along each axis in turn (up, then x and y back and forth over the table): every velocity
+    // read lies inside the bounds, and the fastest fills most of them.
+    double fastest = 0.0;
+    for (int axis = 0; axis < 3; ++axis) {
+      for (double sign : {1.0, -1.0}) {
+        for (int t = 0; t < 4; ++t) {
+          std::vector<double> a(4, 0.0);
+          a[static_cast<std::size_t>(axis)] = axis == 2 ? 1.0 : sign;
+          o = env.step(a).obs;
+          for (std::size_t d = n - 3; d < n; ++d) {
+            const double v = o.observation[static_cast<std::size_t>(s.obs_indices[d])];
+            EXPECT_GT(v, s.bounds.low[d]);
+            EXPECT_LT(v, s.bounds.high[d]);
+            fastest = std::max(fastest, std::abs(v));
+          }
+        }
+      }
+    }
+    EXPECT_GT(fastest, 0.6 * s.bounds.high[n - 1]) << env.name();
+    EXPECT_LE(s.thresholds[n - 1], 0.25 * s.bounds.high[n - 1]) << "a subgoal can ask to be nearly still";
+  }
 }
 
 }  // namespace

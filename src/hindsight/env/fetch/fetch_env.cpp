@@ -277,15 +277,22 @@ SubgoalSpec FetchEnv::default_subgoal_spec() const {
 
 SubgoalSpec FetchEnv::subgoal_candidates() const {
   SubgoalSpec s = default_subgoal_spec();
-  if (cfg_.block_gripper) return s;  // fingers held closed: nothing to ask of them
-  // The two finger joints follow the gripper's (and the block's) entries in the observation.
+  const auto add = [&s](int index, double low, double high, double threshold) {
+    s.obs_indices.push_back(index);
+    s.bounds.low.push_back(low);
+    s.bounds.high.push_back(high);
+    s.thresholds.push_back(threshold);
+  };
+  // The two finger joints follow the gripper's (and the block's) entries in the observation; held closed,
+  // there is nothing to ask of them.
   const int first_finger = cfg_.has_object ? 9 : 3;
-  for (int i = 0; i < 2; ++i) {
-    s.obs_indices.push_back(first_finger + i);
-    s.bounds.low.push_back(0.0);
-    s.bounds.high.push_back(kFingerMax);
-    s.thresholds.push_back(kFingerSubgoalThreshold);
+  if (!cfg_.block_gripper) {
+    for (int i = 0; i < 2; ++i) add(first_finger + i, 0.0, kFingerMax, kFingerSubgoalThreshold);
   }
+  // The gripper's velocity (grip_velp, metres per control step), as HAC's subgoals hold joint velocities:
+  // with it a subgoal can ask to arrive slowly.
+  const int first_velocity = cfg_.has_object ? 20 : 5;
+  for (int i = 0; i < 3; ++i) add(first_velocity + i, -kGripStepMax, kGripStepMax, kGripVelocitySubgoalThreshold);
   return s;
 }
 

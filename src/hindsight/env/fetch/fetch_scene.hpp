@@ -15,6 +15,8 @@ inline constexpr double kGripStartY = 0.749;
 inline constexpr double kGripStartZ = 0.535;
 inline constexpr double kFingerMax = 0.05;          // finger joint range [0, kFingerMax] (m)
 inline constexpr double kFingerSubgoalThreshold = 0.01;  // a finger subgoal is reached within this (m)
+inline constexpr double kGripStepMax = 0.04;        // |grip_velp| bound per axis (m per control step; ~0.034 at full action)
+inline constexpr double kGripVelocitySubgoalThreshold = 0.01;  // a gripper-velocity subgoal is reached within this
 inline constexpr double kFingertipBelowGrip = 0.0185;  // fingertips below the grip site (published gripper)
 // The gripper's slide joints stand for the arm behind the published gripper: with these values a full
 // action step moves it as far as the published arm moves (docs/fidelity.md).
