@@ -59,12 +59,17 @@ int run_env(const EnvArgs& a) {
   j["action_space"] = box_json(env->action_space());
   j["observation_space"] = box_json(env->observation_space());
   j["goal_space"] = box_json(env->goal_space());
-  // Where the upper HAC levels propose by default (subgoal_low/subgoal_high replace low/high).
-  if (const SubgoalSpec sg = env->default_subgoal_spec(); !sg.obs_indices.empty()) {
-    j["subgoal_space"] = {{"obs_indices", sg.obs_indices},
+  const auto space_json = [](const SubgoalSpec& sg) {
+    return nlohmann::json{{"obs_indices", sg.obs_indices},
                           {"low", sg.bounds.low},
                           {"high", sg.bounds.high},
                           {"thresholds", sg.thresholds}};
+  };
+  // Where the upper HAC levels propose by default (subgoal_low/subgoal_high replace low/high), and every
+  // observation entry `subgoal=` may pick, with its bounds and threshold.
+  if (const SubgoalSpec sg = env->default_subgoal_spec(); !sg.obs_indices.empty()) {
+    j["subgoal_space"] = space_json(sg);
+    j["subgoal_candidates"] = space_json(env->subgoal_candidates());
   }
   j["max_episode_steps"] = env->max_episode_steps();
   j["control_dt"] = env->control_dt();

@@ -23,6 +23,10 @@ TEST(CliEnv, JsonHasSpacesAndFirstObservation) {
   EXPECT_EQ(j["subgoal_space"]["obs_indices"], (std::vector<int>{0, 1, 2, 3, 4, 5}));
   EXPECT_EQ(j["subgoal_space"]["low"][5], 0.4);
   EXPECT_EQ(j["subgoal_space"]["thresholds"].size(), 6u);
+  // What subgoal= may pick: the default, the fingers and the gripper's velocity.
+  EXPECT_EQ(j["subgoal_candidates"]["obs_indices"], (std::vector<int>{0, 1, 2, 3, 4, 5, 9, 10, 20, 21, 22}));
+  EXPECT_EQ(j["subgoal_candidates"]["thresholds"][10], 0.01);
+  EXPECT_EQ(j["subgoal_candidates"]["low"][10], -0.04);
   // The same seed prints the same observation.
   EXPECT_EQ(run_cli("env FetchPickAndPlace --reset --seed 3 --json").out, r.out);
 }
