@@ -13,6 +13,14 @@
 namespace hindsight::testing {
 namespace {
 
+// The cells of one CSV line.
+std::vector<std::string> cells_of(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+  return cells;
+}
+
 TEST(CliEval, PrintsPerLevelSuccessAndSuccessRateLast) {
   const std::string dir = fresh_dir("eval_cli");
   const std::string run = train_tiny_run(dir + "/runs");
@@ -59,9 +67,7 @@ TEST(CliEval, EpisodesCsvHoldsOneRowPerEpisodeThatAddsUpToTheRate) {
   EXPECT_EQ(line, "episode,seed,success,reached,first_reached_step,steps_at_goal,steps,final_distance,reward_sum");
   int rows = 0, successes = 0;
   while (std::getline(f, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    const auto cells = cells_of(line);
     ASSERT_EQ(cells.size(), 9u) << line;
     EXPECT_EQ(cells[0], std::to_string(rows));
     successes += cells[2] == "1" ? 1 : 0;
@@ -79,14 +85,6 @@ TEST(CliEval, EpisodesCsvHoldsOneRowPerEpisodeThatAddsUpToTheRate) {
   EXPECT_EQ(line_count(bad.err), 1) << bad.err;
   EXPECT_NE(bad.err.find("--episodes-csv is for the task's own goals"), std::string::npos) << bad.err;
   EXPECT_FALSE(std::ifstream(dir + "/x.csv").good()) << "nothing written on bad input";
-}
-
-// The cells of one CSV line.
-std::vector<std::string> cells_of(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream ss(line);
-  for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
-  return cells;
 }
 
 TEST(CliEval, StepsCsvHoldsEveryStepWithEachLevelsSubgoal) {
