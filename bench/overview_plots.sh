@@ -32,6 +32,11 @@ for s in 1 2 3; do
   # ... and with the top's subgoal noise halved (#26).
   add push "hac2-scratch-grip-h5-l0rand0-l1rand01-l1noise01-s$s" \
     "$res/hac/push-hac2-scratch-tl-grip-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
+  # ... and with the gripper's velocity in the subgoals (#30), and that with a looser velocity window (#32).
+  add push "hac2-scratch-gripvel-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-gripvel-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
+  add push "hac2-scratch-gripvel-thr002-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-gripvel-thr002-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
   add pnp "hac2-scratch-grip-h10-s$s" "$res/hac/pnp-hac2-scratch-tl-grip-h10-s$s-progress.csv"
   # PickAndPlace's later 2-level arms (H = 5): subgoals with a finger's opening (#25), relative subgoals (#27)
   # and both (#28).
@@ -40,6 +45,9 @@ for s in 1 2 3; do
     "$res/hac/pnp-hac2-scratch-tl-grip-h5-l0rand0-l1rand01-rel025-s$s-progress.csv"
   add pnp "hac2-scratch-relative-finger-h5-s$s" \
     "$res/hac/pnp-hac2-scratch-tl-finger-h5-l0rand0-l1rand01-rel025-s$s-progress.csv"
+  # ... and the finger arm with the top's subgoal noise halved (#31).
+  add pnp "hac2-scratch-finger-l1noise01-h5-s$s" \
+    "$res/hac/pnp-hac2-scratch-tl-finger-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
   add push "flat-demos-s$s" "$res/FetchPush-demos-np1-s$s-progress.csv"
   add pnp "flat-scratch-s$s" "$res/FetchPickAndPlace-scratch-s$s-progress.csv"
   add pnp "flat-demos-s$s" "$res/pnp-flat-demos-t100-np1-s$s-progress.csv"
