@@ -11,7 +11,9 @@
 #   for the lost: the achieved goal's move in the step it left the window (min-max), their final distance
 #     (min-max), and, when the rows hold s_0..s_2 (a Fetch subgoal space that starts with the gripper
 #     position), how many left while the gripper was moving away from the block in the table's plane
-#     ("slides") or not ("pushed").
+#     ("slides") or not ("pushed");
+#   lifted: for a 3-D goal (Fetch: the block's x, y, z), the episodes whose ag_2 rose more than 0.025 above its
+#     value after the first step (the block carried off the table).
 # Usage: bench/step_traces.sh STEPS.csv [STEPS.csv ...]
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: bench/step_traces.sh STEPS.csv [STEPS.csv ...]" >&2; exit 2; }
@@ -39,6 +41,7 @@ function range(v, n,   i, lo, hi) {
 function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1, kept) {
   if (nrow == 0) return
   ++n_ep[part]
+  if (ngoal >= 3) for (r = 2; r <= nrow; ++r) if (ag[r, 2] - ag[1, 2] > 0.025) { ++n_lifted[part]; break }
   first = 0; last = 0
   for (r = 1; r <= nrow; ++r) if (ok[r]) { if (!first) first = r; last = r }
   if (first) {
@@ -76,6 +79,7 @@ function report(p, name,   i, v, n) {
   for (i = 1; i <= n; ++i) v[i] = leave[p, i]; lr = range(v, n)
   printf "  lost: travel after entry median %s, final distance median %s (%s), move when leaving %s\n", tl, fl, flr, lr
   if (have_s) printf "  lost: slides %d, pushed %d\n", n_slides[p] + 0, n_pushed[p] + 0
+  if (file_goal[p] >= 3) printf "  lifted more than 0.025: %d episodes\n", n_lifted[p] + 0
 }
 FNR == 1 {
   close_episode()
@@ -89,7 +93,8 @@ FNR == 1 {
     else if ($i ~ /^g_[0-9]+$/) gc[substr($i, 3) + 0] = i
     else if ($i == "s_0" || $i == "s_1") { sc[substr($i, 3) + 0] = i; ++have_s }
   }
-  have_s = have_s == 2; file_s[FILENAME] = have_s
+  have_s = have_s == 2; file_s[FILENAME] = have_s; file_goal[FILENAME] = ngoal
+  if (min_goal == "" || ngoal < min_goal) min_goal = ngoal
   if (!col_ep || !col_ok || ngoal == 0) { printf "step_traces: %s is not an eval --steps-csv file\n", FILENAME > "/dev/stderr"; bad = 1; exit 2 }
   if (any_s == "") any_s = have_s; else if (any_s != have_s) any_s = 0
   episode = ""
@@ -106,6 +111,7 @@ FNR == 1 {
 function copy_part(   i) {
   n_ep["all"] += n_ep[part]; n_reached["all"] += n_reached[part]; n_kept["all"] += n_kept[part]
   n_lost["all"] += n_lost[part]; n_slides["all"] += n_slides[part]; n_pushed["all"] += n_pushed[part]
+  n_lifted["all"] += n_lifted[part]
   for (i = 1; i <= n_entry[part]; ++i) entry["all", ++n_entry["all"]] = entry[part, i]
   for (i = 1; i <= n_tk[part]; ++i) { ++n_tk["all"]; travel_kept["all", n_tk["all"]] = travel_kept[part, i]; final_kept["all", n_tk["all"]] = final_kept[part, i] }
   for (i = 1; i <= n_tl[part]; ++i) {
@@ -117,6 +123,6 @@ END {
   if (bad) exit 2
   close_episode(); copy_part()
   for (i = 1; i <= nfiles; ++i) { have_s = file_s[files[i]]; report(files[i], files[i]) }
-  if (nfiles > 1) { have_s = any_s; report("all", "all files") }
+  if (nfiles > 1) { have_s = any_s; file_goal["all"] = min_goal; report("all", "all files") }
 }
 ' "$@"

@@ -48,13 +48,14 @@ TEST(StepTraces, CountsAndMediansOfKeptAndLostEpisodes) {
                        "  kept: travel after entry median 0.020, final distance median 0.020\n"
                        "  lost: travel after entry median 0.100, final distance median 0.090 (0.070-0.110), "
                        "move when leaving 0.090-0.110\n"
-                       "  lost: slides 1, pushed 1\n");
+                       "  lost: slides 1, pushed 1\n"
+                       "  lifted more than 0.025: 0 episodes\n");
 }
 
 TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
   const std::string a = write_csv("traces_a.csv", kHierarchy);
   // A flat agent's file: no s_* columns. One lost episode in 3-D: enters moving (0.03, 0.04, 0) = 0.05, leaves
-  // moving 0.12 in z.
+  // moving 0.12 in z (lifted).
   const std::string b = write_csv("traces_flat.csv",
                                   "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2\n"
                                   "0,1,0,0,0,0,0.03,0.04,0\n"
@@ -67,6 +68,7 @@ TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
                            "  kept: travel after entry median -, final distance median -\n"
                            "  lost: travel after entry median 0.120, final distance median 0.120 (0.120-0.120), "
                            "move when leaving 0.120-0.120\n"
+                           "  lifted more than 0.025: 1 episodes\n"
                            "all files: "),
             std::string::npos)
       << r.out;
@@ -75,7 +77,8 @@ TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
                        "  entry speed (m per step): median 0.060 over 3 episodes\n"
                        "  kept: travel after entry median 0.020, final distance median 0.020\n"
                        "  lost: travel after entry median 0.110, final distance median 0.110 (0.070-0.120), "
-                       "move when leaving 0.090-0.120\n"),
+                       "move when leaving 0.090-0.120\n"
+                       "  lifted more than 0.025: 1 episodes\n"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("all files") , r.out.rfind("all files"));
