@@ -72,6 +72,67 @@ TEST(HacTermination, AttemptsEndAfterHActionsAndTheTimeLimitStopsEveryLevel) {
   EXPECT_EQ(agent.horizon(1), 3);  // ceil(10 / 4) proposals per episode
 }
 
+// Holding subgoals (hold_subgoals): the top proposes S = (0.9, 0) throughout, H = 5, 10 steps.
+HacConfig holding(bool hold, double lambda) {
+  HacConfig c = small_config(2, {5}, lambda);
+  c.hold_subgoals = hold;
+  return c;
+}
+constexpr std::array<double, 3> kS{0.0, 0.9, 0.0};
+
+TEST(HacHoldSubgoals, TheLowerLevelKeepsItsSubgoalForAllHStepsAndEndsReachedOnlyWithinIt) {
+  // S holds after steps 2-5 and 7. Holding, level 0 runs 5 steps per subgoal: steps 1-5 end within S
+  // (reached), steps 6-10 end outside it although step 7 was within. Handing back (HAC), an attempt stops at
+  // the first step within S: 1-2, 3, 4, 5, 6-7, then 8-10 at the time limit.
+  const auto path = script(10, {{2, kS}, {3, kS}, {4, kS}, {5, kS}, {7, kS}});
+  ScriptedEnv env(path);
+  HacAgent hold(env, holding(true, 0.0), env.default_subgoal_spec(), 1);
+  force_policy(*hold.levels()[1], {0.9, 0.0});
+  EXPECT_EQ(hold.run_episode(env, 0, true).steps, 10);
+  EXPECT_EQ(lengths(*hold.levels()[0]), (std::vector<int>{5, 5}));
+  EXPECT_EQ(lengths(*hold.levels()[1]), (std::vector<int>{2}));
+  const auto m = hold.take_epoch_metrics();
+  EXPECT_DOUBLE_EQ(m.at("l0/success_rate"), 0.5);
+  EXPECT_DOUBLE_EQ(m.at("l0/reward"), -0.5);  // per action: -1 after steps 1, 6, 8, 9 and 10 of 10
+  // Its reward 0 does not end its sequence; the top's still does (training episodes end at the goal).
+  EXPECT_FALSE(hold.levels()[0]->config().terminal_on_success);
+  EXPECT_TRUE(hold.levels()[1]->config().terminal_on_success);
+
+  ScriptedEnv env2(path);
+  HacAgent hand_back(env2, holding(false, 0.0), env2.default_subgoal_spec(), 1);
+  force_policy(*hand_back.levels()[1], {0.9, 0.0});
+  hand_back.run_episode(env2, 0, true);
+  EXPECT_EQ(lengths(*hand_back.levels()[0]), (std::vector<int>{2, 1, 1, 1, 2, 3}));
+  EXPECT_TRUE(hand_back.levels()[0]->config().terminal_on_success);
+}
+
+TEST(HacHoldSubgoals, TheEpisodesEndStillStopsAHoldingLevel) {
+  // The final goal after step 3 ends a training episode (train_to_limit off) inside level 0's first
+  // subgoal; a test episode runs on to the time limit.
+  ScriptedEnv env(script(10, {{3, kFinal}}));
+  HacAgent agent(env, holding(true, 0.0), env.default_subgoal_spec(), 1);
+  force_policy(*agent.levels()[1], {0.9, 0.0});
+  const auto out = agent.run_episode(env, 0, true);
+  EXPECT_TRUE(out.success);
+  EXPECT_EQ(out.steps, 3);
+  EXPECT_EQ(lengths(*agent.levels()[0]), (std::vector<int>{3}));
+  EXPECT_EQ(agent.run_episode(env, 0, false).steps, 10);
+}
+
+TEST(HacHoldSubgoals, ATestedSubgoalIsMissedWhenTheLastStepIsOutsideIt) {
+  // Every proposal tested; S holds after step 2 only. Holding: both 5-step attempts end outside S, two
+  // penalties. Handing back: the first attempt reaches S at step 2 (no penalty), the second (steps 3-7) runs
+  // out (penalty), the third (8-10) is cut by the time limit, not run out (no penalty).
+  for (const bool hold : {true, false}) {
+    ScriptedEnv env(script(10, {{2, kS}}));
+    HacAgent agent(env, holding(hold, 1.0), env.default_subgoal_spec(), 1);
+    force_policy(*agent.levels()[1], {0.9, 0.0});
+    agent.run_episode(env, 0, true);
+    const auto m = agent.take_epoch_metrics();
+    EXPECT_DOUBLE_EQ(m.at("l1/penalty_rate"), hold ? 1.0 : 1.0 / 3.0) << hold;
+  }
+}
+
 TEST(HacPenalty, MissedTestedSubgoalGivesExactlyOnePenaltyOfMinusH) {
   // lambda = 1: every proposal is tested. The first subgoal is missed after H = 4 attempts: one
   // penalty. The second is cut by the time limit after 1 attempt: not maxed out, no penalty.

@@ -149,7 +149,7 @@ TEST(Config, ToYamlPutsTheDocCommentAboveEveryKey) {
   EXPECT_NE(yaml.find("# actor Adam learning rate\nactor_lr: 0.001\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nhidden: [256, 256, 256]\n"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("\nenv: \"FetchPickAndPlace\"\n"), std::string::npos) << yaml;
-  EXPECT_EQ(keys, 52);
+  EXPECT_EQ(keys, 53);
 }
 
 TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
@@ -158,7 +158,7 @@ TEST(Config, HelpHasOneLinePerKeyWithTypeDefaultAndDoc) {
   std::string line;
   int lines = 0;
   while (std::getline(in, line)) ++lines;
-  EXPECT_EQ(lines, 52);
+  EXPECT_EQ(lines, 53);
   for (const char* expected : {"  polyak ", " float ", " 0.95 ", "target averaging", "  her_strategy ",
                                "future|final|none", "  hidden ", "list<int>", "[256, 256, 256]", "  seed ",
                                "uint64", "  H ", "list<int>|auto", "  gamma ", "float|auto"}) {

@@ -62,6 +62,7 @@ hac::HacConfig hac_config(const TrainConfig& cfg, const GoalEnv& env, int ranks)
   h.H = hac::resolve_horizons(cfg.H, cfg.levels, env.max_episode_steps());
   h.subgoal_test_prob = cfg.subgoal_test_prob;
   h.train_to_limit = cfg.train_to_limit;
+  h.hold_subgoals = cfg.hold_subgoals;
   h.subgoal_offset = cfg.subgoal_offset.value_or(std::vector<double>{});
   h.gamma = cfg.gamma;
   h.level = flat_level_config(cfg, env, ranks);

@@ -131,8 +131,9 @@ HacAgent::HacAgent(const GoalEnv& env, HacConfig cfg, SubgoalSpec subgoals, std:
     lc.ddpg.q_min = -h;
     lc.ddpg.q_max = 0.0;
     // Reaching its goal ends a level's sequence, so its reward 0 is terminal; the top's sequence goes on
-    // after the goal when training episodes run to the time limit.
-    lc.terminal_on_success = !(i == top_ && cfg_.train_to_limit && !env.terminates_on_success());
+    // after the goal when training episodes run to the time limit, a lower level's when it holds its subgoals.
+    lc.terminal_on_success =
+        i == top_ ? !(cfg_.train_to_limit && !env.terminates_on_success()) : !cfg_.hold_subgoals;
     check(lc.noise_std.empty() || lc.noise_std.size() == ls.action_space.size(),
           "noise_std for level " + std::to_string(i) + " has " + std::to_string(lc.noise_std.size()) +
               " values but its actions (" + (i == 0 ? "the env's" : "subgoals") + ") have " +
@@ -285,7 +286,10 @@ bool HacAgent::run_level(Run& run, int i, bool testing) {
         penalties.push_back(std::move(p));
       }
     }
-    const bool goal_ends_level = run.highest >= i && !(run.to_limit && top && !run.env.terminates_on_success());
+    // The top's goal ends the episode unless it runs to the time limit; any other reached goal at or above
+    // level i ends level i's sequence, unless the lower levels hold their subgoals for all H attempts.
+    const bool ends_episode = run.highest == top_ && !(run.to_limit && !run.env.terminates_on_success());
+    const bool goal_ends_level = ends_episode || (!top && !cfg_.hold_subgoals && run.highest >= i);
     if (goal_ends_level || run.steps >= run.max_steps || actions >= limit) break;
   }
 

@@ -40,6 +40,10 @@
 // goal): after the goal is reached the top keeps proposing, one env step per proposal while the goal
 // holds. With train_to_limit, training episodes run the same way and the top's transitions that reach
 // the goal keep their discount (flat HER's semantics: holding the goal is worth more than leaving it).
+// With hold_subgoals, a level below the top keeps each subgoal for all its H attempts (HIRO's fixed
+// duration) whatever it or a level above reaches meanwhile, unless the episode ends; it is rewarded 0 at
+// every step within the subgoal, not terminally, so it learns to arrive and stay rather than pass through;
+// the subgoal counts as reached (and a tested one as not missed) when the last attempt ends within it.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -59,6 +63,8 @@ struct HacConfig {
   double subgoal_test_prob = 0.3;  // lambda: probability that a proposed subgoal is tested
   bool train_to_limit = false;     // training episodes run to the time limit as test ones; the top's
                                    // reward 0 is then not terminal (false: they end at the goal, as HAC)
+  bool hold_subgoals = false;      // the levels below the top run all H attempts per subgoal, their reward 0
+                                   // not terminal (HIRO's fixed duration); false: hand back once reached
   std::optional<double> gamma = 0.98;  // discount of every level; nullopt = 1 - 1/horizon(i) for level i
   learn::LevelConfig level;        // learning settings of every level; gamma, q_min/q_max and
                                    // terminal_on_success are set per level by the agent

@@ -110,6 +110,9 @@ enum class NanPolicy { stop, skip };
     "HAC: critic output bounded to [-H, 0] by a negative sigmoid")                                      \
   X(train_to_limit, bool, false, anything(),                                                            \
     "HAC: training episodes run to the time limit as test ones (top's goal not terminal); false = end at the goal")\
+  X(hold_subgoals, bool, false, anything(),                                                             \
+    "HAC: the levels below the top keep each subgoal for all H attempts, rewarded at every step within "  \
+    "it, as HIRO's fixed-duration subgoals; false = hand back once it is reached, as HAC")              \
   X(drop_trivial_hindsight, bool, false, anything(),                                                    \
     "HAC: drop hindsight transitions whose goal is already achieved where they start")                  \
   X(subgoal, std::string, "default", not_empty(),                                                       \
