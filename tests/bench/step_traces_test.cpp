@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/run_cli.hpp"
+#include "support/test_support.hpp"
 
 namespace hindsight {
 namespace {
@@ -13,8 +14,8 @@ using testing::run_shell;
 
 const std::string kScript = std::string(HINDSIGHT_BENCH_DIR) + "/step_traces.sh";
 
-std::string write_csv(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
+std::string write_csv(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name;
   std::ofstream(path) << text;
   return path;
 }
@@ -40,7 +41,8 @@ const char* kHierarchy =
     "3,2,0,0.21,0,0,0.1,0,0,0.17,0,0,0,0,0\n";
 
 TEST(StepTraces, CountsAndMediansOfKeptAndLostEpisodes) {
-  const std::string f = write_csv("traces_hac.csv", kHierarchy);
+  const std::string dir = testing::test_dir();
+  const std::string f = write_csv(dir, "traces_hac.csv", kHierarchy);
   const auto r = run_shell("bash " + kScript + " " + f);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, f + ": episodes 4, reached 3, kept 1, lost 2\n"
@@ -53,10 +55,11 @@ TEST(StepTraces, CountsAndMediansOfKeptAndLostEpisodes) {
 }
 
 TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
-  const std::string a = write_csv("traces_a.csv", kHierarchy);
+  const std::string dir = testing::test_dir();
+  const std::string a = write_csv(dir, "traces_a.csv", kHierarchy);
   // A flat agent's file: no s_* columns. One lost episode in 3-D: enters moving (0.03, 0.04, 0) = 0.05, leaves
   // moving 0.12 in z (lifted).
-  const std::string b = write_csv("traces_flat.csv",
+  const std::string b = write_csv(dir, "traces_flat.csv",
                                   "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2\n"
                                   "0,1,0,0,0,0,0.03,0.04,0\n"
                                   "0,2,1,0.03,0.04,0,0.03,0.04,0\n"
@@ -86,7 +89,8 @@ TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
 }
 
 TEST(StepTraces, RefusesAFileThatIsNotAStepsCsvInOneLine) {
-  const std::string f = write_csv("traces_bad.csv", "episode,seed,success,reached\n0,1,1,1\n");
+  const std::string dir = testing::test_dir();
+  const std::string f = write_csv(dir, "traces_bad.csv", "episode,seed,success,reached\n0,1,1,1\n");
   const auto r = run_shell("bash " + kScript + " " + f);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
