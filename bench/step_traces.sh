@@ -37,53 +37,52 @@ function range(v, n,   i, lo, hi) {
   for (i = 2; i <= n; ++i) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
   return sprintf("%.3f-%.3f", lo, hi)
 }
+# Per-file and "all files" tallies: tally() counts, keep() appends a value to a list, values() reads a list.
+function tally(key) { ++cnt[part, key]; ++cnt["all", key] }
+function keep(key, x) { val[part, key, ++len[part, key]] = x; val["all", key, ++len["all", key]] = x }
+function values(p, key, v,   i, n) { n = len[p, key] + 0; for (i = 1; i <= n; ++i) v[i] = val[p, key, i]; return n }
+function vec(src, r, out,   k) { for (k = 0; k < ngoal; ++k) out[k] = src[r, k] }
 # The rows of one episode are rows 1..nrow of the arrays ag[row, k], g[row, k], s[row, k], ok[row].
-function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1, kept) {
+function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1) {
   if (nrow == 0) return
-  ++n_ep[part]
-  if (ngoal >= 3) for (r = 2; r <= nrow; ++r) if (ag[r, 2] - ag[1, 2] > 0.025) { ++n_lifted[part]; break }
+  tally("episodes")
+  if (ngoal >= 3) for (r = 2; r <= nrow; ++r) if (ag[r, 2] - ag[1, 2] > 0.025) { tally("lifted"); break }
   first = 0; last = 0
   for (r = 1; r <= nrow; ++r) if (ok[r]) { if (!first) first = r; last = r }
   if (first) {
-    ++n_reached[part]
-    kept = ok[nrow]
-    row_vec(first, a); row_vec(nrow, b); goal_vec(nrow, c)
-    if (first > 1) { row_vec(first - 1, d); entry[part, ++n_entry[part]] = dist(d, a, ngoal) }
-    if (kept) {
-      ++n_kept[part]
-      travel_kept[part, ++n_tk[part]] = dist(a, b, ngoal); final_kept[part, n_tk[part]] = dist(b, c, ngoal)
+    tally("reached")
+    vec(ag, first, a); vec(ag, nrow, b); vec(g, nrow, c)
+    if (first > 1) { vec(ag, first - 1, d); keep("entry", dist(d, a, ngoal)) }
+    if (ok[nrow]) {
+      tally("kept"); keep("travel_kept", dist(a, b, ngoal)); keep("final_kept", dist(b, c, ngoal))
     } else {
-      ++n_lost[part]
-      travel_lost[part, ++n_tl[part]] = dist(a, b, ngoal); final_lost[part, n_tl[part]] = dist(b, c, ngoal)
-      row_vec(last, d); row_vec(last + 1, e); leave[part, n_tl[part]] = dist(d, e, ngoal)
+      tally("lost"); keep("travel_lost", dist(a, b, ngoal)); keep("final_lost", dist(b, c, ngoal))
+      vec(ag, last, d); vec(ag, last + 1, e); keep("leave", dist(d, e, ngoal))
       if (have_s) {
         gb0 = sqrt((s[last, 0] - ag[last, 0]) ^ 2 + (s[last, 1] - ag[last, 1]) ^ 2)
         gb1 = sqrt((s[last + 1, 0] - ag[last + 1, 0]) ^ 2 + (s[last + 1, 1] - ag[last + 1, 1]) ^ 2)
-        if (gb1 > gb0) ++n_slides[part]; else ++n_pushed[part]
+        tally(gb1 > gb0 ? "slides" : "pushed")
       }
     }
   }
   nrow = 0
 }
-function row_vec(r, out,   k) { for (k = 0; k < ngoal; ++k) out[k] = ag[r, k] }
-function goal_vec(r, out,   k) { for (k = 0; k < ngoal; ++k) out[k] = g[r, k] }
-function report(p, name,   i, v, n) {
-  printf "%s: episodes %d, reached %d, kept %d, lost %d\n", name, n_ep[p], n_reached[p], n_kept[p], n_lost[p]
-  n = n_entry[p]; for (i = 1; i <= n; ++i) v[i] = entry[p, i]
+function report(p, name,   v, n) {
+  printf "%s: episodes %d, reached %d, kept %d, lost %d\n", name, cnt[p, "episodes"], cnt[p, "reached"], cnt[p, "kept"], cnt[p, "lost"]
+  n = values(p, "entry", v)
   printf "  entry speed (m per step): median %s over %d episodes\n", median(v, n), n
-  n = n_tk[p]; for (i = 1; i <= n; ++i) v[i] = travel_kept[p, i]; tk = median(v, n)
-  for (i = 1; i <= n; ++i) v[i] = final_kept[p, i]; fk = median(v, n)
+  n = values(p, "travel_kept", v); tk = median(v, n)
+  n = values(p, "final_kept", v); fk = median(v, n)
   printf "  kept: travel after entry median %s, final distance median %s\n", tk, fk
-  n = n_tl[p]; for (i = 1; i <= n; ++i) v[i] = travel_lost[p, i]; tl = median(v, n)
-  for (i = 1; i <= n; ++i) v[i] = final_lost[p, i]; fl = median(v, n); flr = range(v, n)
-  for (i = 1; i <= n; ++i) v[i] = leave[p, i]; lr = range(v, n)
+  n = values(p, "travel_lost", v); tl = median(v, n)
+  n = values(p, "final_lost", v); fl = median(v, n); flr = range(v, n)
+  n = values(p, "leave", v); lr = range(v, n)
   printf "  lost: travel after entry median %s, final distance median %s (%s), move when leaving %s\n", tl, fl, flr, lr
-  if (have_s) printf "  lost: slides %d, pushed %d\n", n_slides[p] + 0, n_pushed[p] + 0
-  if (file_goal[p] >= 3) printf "  lifted more than 0.025: %d episodes\n", n_lifted[p] + 0
+  if (have_s) printf "  lost: slides %d, pushed %d\n", cnt[p, "slides"], cnt[p, "pushed"]
+  if (file_goal[p] >= 3) printf "  lifted more than 0.025: %d episodes\n", cnt[p, "lifted"]
 }
 FNR == 1 {
   close_episode()
-  if (NR > 1) copy_part()
   part = FILENAME; files[++nfiles] = FILENAME
   ngoal = 0; have_s = 0; col_ep = 0; col_ok = 0
   for (i = 1; i <= NF; ++i) {
@@ -107,21 +106,9 @@ FNR == 1 {
   for (k = 0; k < ngoal; ++k) { ag[nrow, k] = $(agc[k]); g[nrow, k] = $(gc[k]) }
   if (have_s) { s[nrow, 0] = $(sc[0]); s[nrow, 1] = $(sc[1]) }
 }
-# Adds the finished file s counts to the "all" totals.
-function copy_part(   i) {
-  n_ep["all"] += n_ep[part]; n_reached["all"] += n_reached[part]; n_kept["all"] += n_kept[part]
-  n_lost["all"] += n_lost[part]; n_slides["all"] += n_slides[part]; n_pushed["all"] += n_pushed[part]
-  n_lifted["all"] += n_lifted[part]
-  for (i = 1; i <= n_entry[part]; ++i) entry["all", ++n_entry["all"]] = entry[part, i]
-  for (i = 1; i <= n_tk[part]; ++i) { ++n_tk["all"]; travel_kept["all", n_tk["all"]] = travel_kept[part, i]; final_kept["all", n_tk["all"]] = final_kept[part, i] }
-  for (i = 1; i <= n_tl[part]; ++i) {
-    ++n_tl["all"]; travel_lost["all", n_tl["all"]] = travel_lost[part, i]
-    final_lost["all", n_tl["all"]] = final_lost[part, i]; leave["all", n_tl["all"]] = leave[part, i]
-  }
-}
 END {
   if (bad) exit 2
-  close_episode(); copy_part()
+  close_episode()
   for (i = 1; i <= nfiles; ++i) { have_s = file_s[files[i]]; report(files[i], files[i]) }
   if (nfiles > 1) { have_s = any_s; file_goal["all"] = min_goal; report("all", "all files") }
 }
