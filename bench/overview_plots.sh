@@ -37,6 +37,9 @@ for s in 1 2 3; do
     "$res/hac/push-hac2-scratch-tl-gripvel-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
   add push "hac2-scratch-gripvel-thr002-h5-s$s" \
     "$res/hac/push-hac2-scratch-tl-gripvel-thr002-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
+  # ... and #26 with level 0 holding its subgoals (#33).
+  add push "hac2-scratch-grip-hold-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-grip-h5-hold-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
   add pnp "hac2-scratch-grip-h10-s$s" "$res/hac/pnp-hac2-scratch-tl-grip-h10-s$s-progress.csv"
   # PickAndPlace's later 2-level arms (H = 5): subgoals with a finger's opening (#25), relative subgoals (#27)
   # and both (#28).
