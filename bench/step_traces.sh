@@ -12,6 +12,9 @@
 #     (min-max), and, when the rows hold s_0..s_2 (a Fetch subgoal space that starts with the gripper
 #     position), how many left while the gripper was moving away from the block in the table's plane
 #     ("slides") or not ("pushed");
+#   when the rows also hold l1_0..l1_2 (level 1's subgoal for level 0): how far that subgoal was from the gripper
+#     (s_0..s_2) in the step before the achieved goal entered the window, median over the reached episodes
+#     (how far ahead the top aims as it brings the block in);
 #   lifted: for a 3-D goal (Fetch: the block's x, y, z), the episodes whose ag_2 rose more than 0.025 above its
 #     value after the first step (the block carried off the table).
 # Usage: bench/step_traces.sh STEPS.csv [STEPS.csv ...]
@@ -52,7 +55,10 @@ function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1) {
   if (first) {
     tally("reached")
     vec(ag, first, a); vec(ag, nrow, b); vec(g, nrow, c)
-    if (first > 1) { vec(ag, first - 1, d); keep("entry", dist(d, a, ngoal)) }
+    if (first > 1) {
+      vec(ag, first - 1, d); keep("entry", dist(d, a, ngoal))
+      if (have_l1) keep("ahead", sqrt((l1[first - 1, 0] - s[first - 1, 0]) ^ 2 + (l1[first - 1, 1] - s[first - 1, 1]) ^ 2 + (l1[first - 1, 2] - s[first - 1, 2]) ^ 2))
+    }
     if (ok[nrow]) {
       tally("kept"); keep("travel_kept", dist(a, b, ngoal)); keep("final_kept", dist(b, c, ngoal))
     } else {
@@ -71,6 +77,7 @@ function report(p, name,   v, n) {
   printf "%s: episodes %d, reached %d, kept %d, lost %d\n", name, cnt[p, "episodes"], cnt[p, "reached"], cnt[p, "kept"], cnt[p, "lost"]
   n = values(p, "entry", v)
   printf "  entry speed (m per step): median %s over %d episodes\n", median(v, n), n
+  if (have_l1) { n = values(p, "ahead", v); printf "  level 1 subgoal in the step before entry: median %s m from the gripper over %d episodes\n", median(v, n), n }
   n = values(p, "travel_kept", v); tk = median(v, n)
   n = values(p, "final_kept", v); fk = median(v, n)
   printf "  kept: travel after entry median %s, final distance median %s\n", tk, fk
@@ -84,18 +91,22 @@ function report(p, name,   v, n) {
 FNR == 1 {
   close_episode()
   part = FILENAME; files[++nfiles] = FILENAME
-  ngoal = 0; have_s = 0; col_ep = 0; col_ok = 0
+  ngoal = 0; have_s = 0; have_l1 = 0; col_ep = 0; col_ok = 0
   for (i = 1; i <= NF; ++i) {
     if ($i == "episode") col_ep = i
     else if ($i == "success") col_ok = i
     else if ($i ~ /^ag_[0-9]+$/) { agc[substr($i, 4) + 0] = i; ++ngoal }
     else if ($i ~ /^g_[0-9]+$/) gc[substr($i, 3) + 0] = i
-    else if ($i == "s_0" || $i == "s_1") { sc[substr($i, 3) + 0] = i; ++have_s }
+    else if ($i == "s_0" || $i == "s_1") { sc[substr($i, 3) + 0] = i; ++have_s; ++have_l1 }
+    else if ($i == "s_2") { sc[2] = i; ++have_l1 }
+    else if ($i ~ /^l1_[012]$/) { lc[substr($i, 4) + 0] = i; ++have_l1 }
   }
-  have_s = have_s == 2; file_s[FILENAME] = have_s; file_goal[FILENAME] = ngoal
+  have_s = have_s == 2; have_l1 = have_l1 == 6; file_s[FILENAME] = have_s; file_l1[FILENAME] = have_l1
+  file_goal[FILENAME] = ngoal
   if (min_goal == "" || ngoal < min_goal) min_goal = ngoal
   if (!col_ep || !col_ok || ngoal == 0) { printf "step_traces: %s is not an eval --steps-csv file\n", FILENAME > "/dev/stderr"; bad = 1; exit 2 }
   if (any_s == "") any_s = have_s; else if (any_s != have_s) any_s = 0
+  if (any_l1 == "") any_l1 = have_l1; else if (any_l1 != have_l1) any_l1 = 0
   episode = ""
   next
 }
@@ -105,11 +116,12 @@ FNR == 1 {
   ok[nrow] = $col_ok == 1
   for (k = 0; k < ngoal; ++k) { ag[nrow, k] = $(agc[k]); g[nrow, k] = $(gc[k]) }
   if (have_s) { s[nrow, 0] = $(sc[0]); s[nrow, 1] = $(sc[1]) }
+  if (have_l1) { s[nrow, 2] = $(sc[2]); for (k = 0; k < 3; ++k) l1[nrow, k] = $(lc[k]) }
 }
 END {
   if (bad) exit 2
   close_episode()
-  for (i = 1; i <= nfiles; ++i) { have_s = file_s[files[i]]; report(files[i], files[i]) }
-  if (nfiles > 1) { have_s = any_s; file_goal["all"] = min_goal; report("all", "all files") }
+  for (i = 1; i <= nfiles; ++i) { have_s = file_s[files[i]]; have_l1 = file_l1[files[i]]; report(files[i], files[i]) }
+  if (nfiles > 1) { have_s = any_s; have_l1 = any_l1; file_goal["all"] = min_goal; report("all", "all files") }
 }
 ' "$@"

@@ -25,14 +25,16 @@ std::string write_csv(const std::string& dir, const std::string& name, const std
 //   1 lost:    enters at 0.08 (moved 0.08), leaves to 0.17 (moved 0.09): travel 0.09, final 0.07; the gripper
 //              stays at 0, so it is 0.08 then 0.17 from the block: it slides.
 //   2 never at the goal.
+// Level 1's subgoal in the step before entry: 0.15 from the gripper in episode 0 (0.1 against -0.05), 0.05 in
+// episode 1 ((0.04, 0.03, 0) against the origin): median 0.10 over 2 episodes.
 //   3 lost:    starts inside the window (no entry speed), pushed from 0.1 to 0.21 with the gripper 0.05 then
 //              0.04 behind it: travel 0.11, final 0.11, moved 0.11 leaving.
 const char* kHierarchy =
     "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2,s_0,s_1,s_2,l1_0,l1_1,l1_2\n"
-    "0,1,0,0,0,0,0.1,0,0,-0.05,0,0,0,0,0\n"
+    "0,1,0,0,0,0,0.1,0,0,-0.05,0,0,0.1,0,0\n"
     "0,2,1,0.06,0,0,0.1,0,0,0,0,0,0,0,0\n"
     "0,3,1,0.08,0,0,0.1,0,0,0,0,0,0,0,0\n"
-    "1,1,0,0,0,0,0.1,0,0,0,0,0,0,0,0\n"
+    "1,1,0,0,0,0,0.1,0,0,0,0,0,0.04,0.03,0\n"
     "1,2,1,0.08,0,0,0.1,0,0,0,0,0,0,0,0\n"
     "1,3,0,0.17,0,0,0.1,0,0,0,0,0,0,0,0\n"
     "2,1,0,0,0,0,0.1,0,0,0,0,0,0,0,0\n"
@@ -47,6 +49,7 @@ TEST(StepTraces, CountsAndMediansOfKeptAndLostEpisodes) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, f + ": episodes 4, reached 3, kept 1, lost 2\n"
                        "  entry speed (m per step): median 0.070 over 2 episodes\n"
+                       "  level 1 subgoal in the step before entry: median 0.100 m from the gripper over 2 episodes\n"
                        "  kept: travel after entry median 0.020, final distance median 0.020\n"
                        "  lost: travel after entry median 0.100, final distance median 0.090 (0.070-0.110), "
                        "move when leaving 0.090-0.110\n"
@@ -75,7 +78,7 @@ TEST(StepTraces, SumsFilesAndLeavesTheGripperOutForAFlatAgent) {
                            "all files: "),
             std::string::npos)
       << r.out;
-  // Together: entries 0.06, 0.08, 0.05; lost travels 0.09, 0.11, 0.12. No gripper line: b has none.
+  // Together: entries 0.06, 0.08, 0.05; lost travels 0.09, 0.11, 0.12. No gripper or subgoal line: b has none.
   EXPECT_NE(r.out.find("all files: episodes 5, reached 4, kept 1, lost 3\n"
                        "  entry speed (m per step): median 0.060 over 3 episodes\n"
                        "  kept: travel after entry median 0.020, final distance median 0.020\n"
