@@ -44,9 +44,9 @@ function range(v, n,   i, lo, hi) {
 function tally(key) { ++cnt[part, key]; ++cnt["all", key] }
 function keep(key, x) { val[part, key, ++len[part, key]] = x; val["all", key, ++len["all", key]] = x }
 function values(p, key, v,   i, n) { n = len[p, key] + 0; for (i = 1; i <= n; ++i) v[i] = val[p, key, i]; return n }
-function vec(src, r, out,   k) { for (k = 0; k < ngoal; ++k) out[k] = src[r, k] }
+function vec(src, r, n, out,   k) { for (k = 0; k < n; ++k) out[k] = src[r, k] }  # out[0..n-1] = src[r, 0..n-1]
 # The rows of one episode are rows 1..nrow of the arrays ag[row, k], g[row, k], s[row, k], ok[row].
-function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1) {
+function close_episode(   r, first, last, a, b, c, d, e) {
   if (nrow == 0) return
   tally("episodes")
   if (ngoal >= 3) for (r = 2; r <= nrow; ++r) if (ag[r, 2] - ag[1, 2] > 0.025) { tally("lifted"); break }
@@ -54,20 +54,19 @@ function close_episode(   r, first, last, a, b, c, d, e, gb0, gb1) {
   for (r = 1; r <= nrow; ++r) if (ok[r]) { if (!first) first = r; last = r }
   if (first) {
     tally("reached")
-    vec(ag, first, a); vec(ag, nrow, b); vec(g, nrow, c)
+    vec(ag, first, ngoal, a); vec(ag, nrow, ngoal, b); vec(g, nrow, ngoal, c)
     if (first > 1) {
-      vec(ag, first - 1, d); keep("entry", dist(d, a, ngoal))
-      if (have_l1) keep("ahead", sqrt((l1[first - 1, 0] - s[first - 1, 0]) ^ 2 + (l1[first - 1, 1] - s[first - 1, 1]) ^ 2 + (l1[first - 1, 2] - s[first - 1, 2]) ^ 2))
+      vec(ag, first - 1, ngoal, d); keep("entry", dist(d, a, ngoal))
+      if (have_l1) { vec(l1, first - 1, 3, d); vec(s, first - 1, 3, e); keep("ahead", dist(d, e, 3)) }
     }
     if (ok[nrow]) {
       tally("kept"); keep("travel_kept", dist(a, b, ngoal)); keep("final_kept", dist(b, c, ngoal))
     } else {
       tally("lost"); keep("travel_lost", dist(a, b, ngoal)); keep("final_lost", dist(b, c, ngoal))
-      vec(ag, last, d); vec(ag, last + 1, e); keep("leave", dist(d, e, ngoal))
-      if (have_s) {
-        gb0 = sqrt((s[last, 0] - ag[last, 0]) ^ 2 + (s[last, 1] - ag[last, 1]) ^ 2)
-        gb1 = sqrt((s[last + 1, 0] - ag[last + 1, 0]) ^ 2 + (s[last + 1, 1] - ag[last + 1, 1]) ^ 2)
-        tally(gb1 > gb0 ? "slides" : "pushed")
+      vec(ag, last, ngoal, d); vec(ag, last + 1, ngoal, e); keep("leave", dist(d, e, ngoal))
+      if (have_s) {  # gripper to block in the table plane, before and as it leaves
+        vec(s, last, 2, a); vec(s, last + 1, 2, b)
+        tally(dist(b, e, 2) > dist(a, d, 2) ? "slides" : "pushed")
       }
     }
   }
@@ -91,17 +90,14 @@ function report(p, name,   v, n) {
 FNR == 1 {
   close_episode()
   part = FILENAME; files[++nfiles] = FILENAME
-  ngoal = 0; have_s = 0; have_l1 = 0; col_ep = 0; col_ok = 0
-  for (i = 1; i <= NF; ++i) {
-    if ($i == "episode") col_ep = i
-    else if ($i == "success") col_ok = i
-    else if ($i ~ /^ag_[0-9]+$/) { agc[substr($i, 4) + 0] = i; ++ngoal }
-    else if ($i ~ /^g_[0-9]+$/) gc[substr($i, 3) + 0] = i
-    else if ($i == "s_0" || $i == "s_1") { sc[substr($i, 3) + 0] = i; ++have_s; ++have_l1 }
-    else if ($i == "s_2") { sc[2] = i; ++have_l1 }
-    else if ($i ~ /^l1_[012]$/) { lc[substr($i, 4) + 0] = i; ++have_l1 }
-  }
-  have_s = have_s == 2; have_l1 = have_l1 == 6; file_s[FILENAME] = have_s; file_l1[FILENAME] = have_l1
+  split("", col)
+  for (i = 1; i <= NF; ++i) col[$i] = i
+  for (ngoal = 0; ("ag_" ngoal) in col && ("g_" ngoal) in col; ++ngoal) { agc[ngoal] = col["ag_" ngoal]; gc[ngoal] = col["g_" ngoal] }
+  col_ep = col["episode"] + 0; col_ok = col["success"] + 0
+  have_s = ("s_0" in col) && ("s_1" in col)
+  have_l1 = have_s && ("s_2" in col) && ("l1_0" in col) && ("l1_1" in col) && ("l1_2" in col)
+  for (k = 0; k < 3; ++k) { sc[k] = col["s_" k]; lc[k] = col["l1_" k] }
+  file_s[FILENAME] = have_s; file_l1[FILENAME] = have_l1
   file_goal[FILENAME] = ngoal
   if (min_goal == "" || ngoal < min_goal) min_goal = ngoal
   if (!col_ep || !col_ok || ngoal == 0) { printf "step_traces: %s is not an eval --steps-csv file\n", FILENAME > "/dev/stderr"; bad = 1; exit 2 }

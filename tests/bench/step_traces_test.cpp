@@ -25,10 +25,10 @@ std::string write_csv(const std::string& dir, const std::string& name, const std
 //   1 lost:    enters at 0.08 (moved 0.08), leaves to 0.17 (moved 0.09): travel 0.09, final 0.07; the gripper
 //              stays at 0, so it is 0.08 then 0.17 from the block: it slides.
 //   2 never at the goal.
-// Level 1's subgoal in the step before entry: 0.15 from the gripper in episode 0 (0.1 against -0.05), 0.05 in
-// episode 1 ((0.04, 0.03, 0) against the origin): median 0.10 over 2 episodes.
 //   3 lost:    starts inside the window (no entry speed), pushed from 0.1 to 0.21 with the gripper 0.05 then
 //              0.04 behind it: travel 0.11, final 0.11, moved 0.11 leaving.
+// Level 1's subgoal in the step before entry: 0.15 from the gripper in episode 0 (0.1 against -0.05), 0.05 in
+// episode 1 ((0.04, 0.03, 0) against the origin): median 0.10 over 2 episodes.
 const char* kHierarchy =
     "episode,step,success,ag_0,ag_1,ag_2,g_0,g_1,g_2,s_0,s_1,s_2,l1_0,l1_1,l1_2\n"
     "0,1,0,0,0,0,0.1,0,0,-0.05,0,0,0.1,0,0\n"
