@@ -40,6 +40,14 @@ for s in 1 2 3; do
   # ... and #26 with level 0 holding its subgoals (#33).
   add push "hac2-scratch-grip-hold-h5-s$s" \
     "$res/hac/push-hac2-scratch-tl-grip-h5-hold-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
+  # ... and #26 without subgoal testing (#34), with a shallow replay at the top (#35), and with gripper + block
+  # subgoals (#36).
+  add push "hac2-scratch-grip-notest-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-grip-h5-l0rand0-l1rand01-l1noise01-test0-s$s-progress.csv"
+  add push "hac2-scratch-grip-l1buf5k-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-grip-h5-l0rand0-l1rand01-l1noise01-l1buf5k-s$s-progress.csv"
+  add push "hac2-scratch-gripblock-h5-s$s" \
+    "$res/hac/push-hac2-scratch-tl-gripblock-h5-l0rand0-l1rand01-l1noise01-s$s-progress.csv"
   add pnp "hac2-scratch-grip-h10-s$s" "$res/hac/pnp-hac2-scratch-tl-grip-h10-s$s-progress.csv"
   # PickAndPlace's later 2-level arms (H = 5): subgoals with a finger's opening (#25), relative subgoals (#27)
   # and both (#28).
