@@ -100,6 +100,29 @@ TEST(PlotRuns, TwoRunsGiveOneNonEmptyPngPerMetric) {
   EXPECT_TRUE(result.empty.empty());
 }
 
+TEST(PlotFigures, FigureHeightGrowsOneRowPerCurveBeyondTheBase) {
+  EXPECT_EQ(figure_height(480, 1), 480);
+  EXPECT_EQ(figure_height(480, kLegendRowsInHeight), 480);
+  EXPECT_EQ(figure_height(480, kLegendRowsInHeight + 1), 480 + kLegendRowPixels);
+  EXPECT_EQ(figure_height(300, kLegendRowsInHeight + 20), 300 + 20 * kLegendRowPixels);
+}
+
+TEST(PlotRuns, ManyOverlaidRunsMakeATallerImageOfTheSameWidth) {
+  const std::string dir = fresh_dir("plot");
+  std::vector<std::string> few, many;
+  for (int i = 0; i < 12; ++i) {
+    const std::string run = fake_run(dir, "arm" + std::to_string(i) + "-s1", kFlatCsv);
+    if (i < 2) few.push_back(run);
+    many.push_back(run);
+  }
+  plot_runs(few, PlotOptions{.out_dir = dir + "/few"});
+  plot_runs(many, PlotOptions{.out_dir = dir + "/many"});
+  // test/success_rate is one curve per run: 2 fit the base height, 12 need 8 more legend rows.
+  EXPECT_EQ(hindsight::testing::png_size(dir + "/few/test_success_rate.png"), (std::pair<int, int>{800, 480}));
+  EXPECT_EQ(hindsight::testing::png_size(dir + "/many/test_success_rate.png"),
+            (std::pair<int, int>{800, 480 + 8 * kLegendRowPixels}));
+}
+
 TEST(PlotFigures, DashedRunsAreThoseWhoseLabelContainsAPattern) {
   EXPECT_TRUE(dashed_run("pnp-flat-demos-s1", {"demos"}));
   EXPECT_TRUE(dashed_run("pnp-hac2-s1", {"demos", "hac2"}));

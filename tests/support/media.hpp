@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/run_cli.hpp"
@@ -65,6 +66,18 @@ inline bool is_png(const std::string& path) {
   std::array<char, 8> sig{};
   in.read(sig.data(), sig.size());
   return in && std::string(sig.data(), 8) == "\x89PNG\r\n\x1a\n";
+}
+
+// Width and height of a PNG, read from its IHDR chunk (big-endian, bytes 16-23); {0, 0} when unreadable.
+inline std::pair<int, int> png_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<unsigned char, 24> head{};
+  in.read(reinterpret_cast<char*>(head.data()), head.size());
+  if (!in) return {0, 0};
+  const auto be32 = [&](std::size_t at) {
+    return static_cast<int>((head[at] << 24) | (head[at + 1] << 16) | (head[at + 2] << 8) | head[at + 3]);
+  };
+  return {be32(16), be32(20)};
 }
 
 // Names of the entries of a directory, sorted.

@@ -170,6 +170,11 @@ bool dashed_run(const std::string& label, const std::vector<std::string>& patter
                      [&](const std::string& p) { return !p.empty() && label.find(p) != std::string::npos; });
 }
 
+int figure_height(int base_height, std::size_t curves) {
+  const auto extra = static_cast<long>(curves) - kLegendRowsInHeight;
+  return base_height + static_cast<int>(std::max(0L, extra)) * kLegendRowPixels;
+}
+
 PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions& opts) {
   check(!run_dirs.empty(), "plot needs at least one run directory");
   check(opts.smooth >= 1, "smoothing width must be >= 1, got " + std::to_string(opts.smooth));
@@ -210,13 +215,8 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
 
   const TempDir tmp;
   std::ostringstream script;
-  script << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-         << "  set terminal pngcairo size " << opts.width << "," << opts.height
-         << " noenhanced font 'sans,10'\n"
-         << "} else {\n"
-         << "  set terminal png size " << opts.width << "," << opts.height << " noenhanced\n"
-         << "}\n"
-         << "set grid\nset key below\nset xlabel " << quoted(axis_label(opts.x)) << "\n";
+  script << "cairo = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0\n"
+         << "set grid\nset key below vertical maxcols 1\nset xlabel " << quoted(axis_label(opts.x)) << "\n";
 
   PlotResult result;
   std::vector<std::pair<std::string, std::string>> outputs;  // (temporary PNG, final path)
@@ -272,6 +272,11 @@ PlotResult plot_runs(const std::vector<std::string>& run_dirs, const PlotOptions
     outputs.emplace_back(png, (fs::path(opts.out_dir) / (fig.name + ".png")).string());
     std::string title = fig.title;
     if (opts.smooth > 1) title += " (moving average of " + std::to_string(opts.smooth) + ")";
+    std::string size = std::to_string(opts.width);  // appended piecewise (GCC 12 -Wrestrict, as above)
+    size += ',';
+    size += std::to_string(figure_height(opts.height, plot_items.size()));
+    script << "if (cairo) {\n  set terminal pngcairo size " << size << " noenhanced font 'sans,10'\n"
+           << "} else {\n  set terminal png size " << size << " noenhanced\n}\n";
     script << "set output " << quoted(png) << "\nset title " << quoted(title) << "\n";
     const bool rate = fig.name.find("success_rate") != std::string::npos;
     script << (rate ? "set yrange [-0.02:1.02]\n" : "set autoscale y\n");

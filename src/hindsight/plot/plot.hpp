@@ -13,9 +13,17 @@ struct PlotOptions {
   int smooth = 1;               // centred moving-average width in points; 1 = raw values
   std::string x = "env_steps";  // x axis: env_steps, epoch or wall_seconds
   int width = 800;              // image width in pixels
-  int height = 480;             // image height in pixels
+  int height = 480;             // image height in pixels with up to kLegendRowsInHeight legend rows
   std::vector<std::string> dashed;  // runs whose label contains one of these are drawn dashed
 };
+
+// The legend sits below the plot, one curve per row; a figure with more curves than this is made taller by
+// kLegendRowPixels per extra row, so the plot area keeps its size however many runs are overlaid.
+inline constexpr int kLegendRowsInHeight = 4;
+inline constexpr int kLegendRowPixels = 16;
+// Image height for a figure of `curves` legend rows: base_height up to kLegendRowsInHeight rows, then
+// kLegendRowPixels more per row.
+int figure_height(int base_height, std::size_t curves);
 
 // One figure: its file stem and the progress.csv columns it draws (per level, or a single column).
 struct FigureSpec {
