@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -75,7 +76,9 @@ inline std::pair<int, int> png_size(const std::string& path) {
   in.read(reinterpret_cast<char*>(head.data()), head.size());
   if (!in) return {0, 0};
   const auto be32 = [&](std::size_t at) {
-    return static_cast<int>((head[at] << 24) | (head[at + 1] << 16) | (head[at + 2] << 8) | head[at + 3]);
+    std::uint32_t v = 0;
+    for (std::size_t k = at; k < at + 4; ++k) v = (v << 8) | head[k];
+    return static_cast<int>(v);
   };
   return {be32(16), be32(20)};
 }
